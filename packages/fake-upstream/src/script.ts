@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+/** HTTP statuses the fake can answer with, each with OpenRouter's error body. */
+export const ERROR_STATUSES = [400, 401, 402, 403, 404, 408, 422, 429, 500, 502, 503, 529] as const;
+
+const afterChunks = z.number().int().min(0).describe("content chunks sent before the fault");
+
+/** What goes wrong with a request. `none` is a healthy answer. */
+export const faultSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("none") }),
+  z.strictObject({
+    type: z.literal("http-error"),
+    status: z.union(ERROR_STATUSES.map((s) => z.literal(s))),
+    message: z.string().optional(),
+    retryAfterSeconds: z.number().min(0).optional(),
+  }),
+  /** Accepts the request and never sends response headers. */
+  z.strictObject({ type: z.literal("hang-before-headers") }),
+  /** Sends 200 headers, then never sends a token. */
+  z.strictObject({ type: z.literal("hang-before-first-token") }),
+  /** N chunks, then `data: {"error":{…}}` inside the 200 stream, then the end. */
+  z.strictObject({
+    type: z.literal("error-mid-stream"),
+    afterChunks,
+    message: z.string().optional(),
+    code: z.union([z.string(), z.number()]).optional(),
+  }),
+  /** N chunks, then the socket is destroyed. */
+  z.strictObject({ type: z.literal("cut-mid-stream"), afterChunks }),
+  /** N chunks, then a clean end with no finish_reason and no [DONE]. */
+  z.strictObject({ type: z.literal("truncate-mid-stream"), afterChunks }),
+  /** N chunks, then one chunk that is not valid JSON, then the rest. */
+  z.strictObject({ type: z.literal("malformed-chunk"), afterChunks }),
+]);
+export type Fault = z.infer<typeof faultSchema>;
+
+export const modelScriptSchema = z.strictObject({
+  fault: faultSchema,
+  /** Milliseconds between the response headers and the first token. */
+  firstTokenMs: z.number().min(0),
+  /** Tokens (words) per second after the first; 0 sends them as fast as the socket takes them. */
+  tokensPerSecond: z.number().min(0),
+  /** Words per SSE chunk. */
+  chunkSize: z.number().int().min(1),
+  /** Words in a reply. */
+  replyWords: z.number().int().min(1),
+  /** SSE comment keep-alives (`: OPENROUTER PROCESSING`) after the headers, while waiting, and between chunks. */
+  keepAlive: z.union([z.literal(false), z.strictObject({ intervalMs: z.number().min(1) })]),
+  /**
+   * When the request carries tools and the last message is not a tool result, answer with a call
+   * to this tool (or the first tool, for `true`). Arguments default to values derived from the
+   * tool's JSON schema.
+   */
+  toolCall: z.union([
+    z.literal(false),
+    z.literal(true),
+    z.strictObject({ name: z.string(), arguments: z.record(z.string(), z.unknown()).optional() }),
+  ]),
+  /** Seeded random faults: `rate` of requests get one of `faults`, picked by the same generator. */
+  chaos: z.union([
+    z.literal(false),
+    z.strictObject({
+      rate: z.number().min(0).max(1),
+      seed: z.number().int(),
+      faults: z.array(faultSchema).min(1),
+    }),
+  ]),
+  /** Context window reported by GET /v1/models. */
+  contextLength: z.number().int().min(1),
+});
+export type ModelScript = z.infer<typeof modelScriptSchema>;
+
+export const modelScriptPatchSchema = modelScriptSchema.partial();
+export type ModelScriptPatch = z.infer<typeof modelScriptPatchSchema>;
+
+export const DEFAULT_SCRIPT: ModelScript = {
+  fault: { type: "none" },
+  firstTokenMs: 0,
+  tokensPerSecond: 0,
+  chunkSize: 1,
+  replyWords: 12,
+  keepAlive: false,
+  toolCall: false,
+  chaos: false,
+  contextLength: 128_000,
+};
+
+export const scenarioSchema = z.strictObject({
+  /** Applied to every model before its own script. */
+  defaults: modelScriptPatchSchema.optional(),
+  models: z.record(z.string().min(1), modelScriptPatchSchema).optional(),
+  /** Unknown model ids get OpenRouter's 400 "not a valid model ID" instead of a healthy answer. */
+  strictModels: z.boolean().optional(),
+  /** When set, requests must carry `Authorization: Bearer <one of these>`; others get 401. */
+  apiKeys: z.array(z.string().min(1)).optional(),
+});
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+/** Formats zod issues as `path: message` lines, for the CLI and the control API. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+    .join("\n");
+}

@@ -1,0 +1,45 @@
+import { readFile } from "node:fs/promises";
+import { parseDocument } from "yaml";
+import { FallbackConfigError } from "../errors/fallback-config-error.js";
+import type { FallbackConfigInput } from "./config-schema.js";
+import type { FallbackConfig } from "./fallback-config.js";
+import { type ResolveOptions, resolveConfig } from "./resolve-config.js";
+
+/** Types a config written in code; the same shape as `fallback-config.yaml`. */
+export function defineFallbackConfig(config: FallbackConfigInput): FallbackConfigInput {
+  return config;
+}
+
+/** Parses and resolves YAML text. YAML syntax errors and duplicate keys are reported with line:column. */
+export function parseConfigYaml(text: string, options: ResolveOptions = {}): FallbackConfig {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const where = options.source ?? "yaml";
+    throw new FallbackConfigError(
+      "invalid",
+      document.errors.map((error) => ({
+        path: `${where}:${error.linePos?.[0].line ?? 0}:${error.linePos?.[0].col ?? 0}`,
+        message: error.message.split("\n")[0] ?? error.message,
+      })),
+      options.source,
+    );
+  }
+  return resolveConfig(document.toJS(), options);
+}
+
+/** Loads a config from a YAML file path, or resolves one given as an object. */
+export async function loadConfig(
+  source: string | FallbackConfigInput,
+  options: ResolveOptions = {},
+): Promise<FallbackConfig> {
+  if (typeof source !== "string") return resolveConfig(source, options);
+  let text: string;
+  try {
+    text = await readFile(source, "utf8");
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
+    throw new FallbackConfigError("unreadable", [{ path: source, message: reason }], source);
+  }
+  return parseConfigYaml(text, { ...options, source: options.source ?? source });
+}

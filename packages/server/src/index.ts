@@ -1,0 +1,47 @@
+export { type ProbeResult, probeModels } from "./cli/probe-models.js";
+export { type ConfigIssue, formatPath } from "./config/config-issue.js";
+export { type FallbackConfigInput, fallbackConfigSchema } from "./config/config-schema.js";
+export type {
+  FallbackConfig,
+  HedgingSettings,
+  NamedGroup,
+  ResolvedEndpoint,
+  ResolvedModel,
+  ResolvedSettings,
+} from "./config/fallback-config.js";
+export { fallbackConfigJsonSchema } from "./config/json-schema.js";
+export { defineFallbackConfig, loadConfig, parseConfigYaml } from "./config/load-config.js";
+export {
+  OPENROUTER_BASE_URL,
+  OPENROUTER_KEY_ENV,
+  type ResolveOptions,
+  resolveConfig,
+} from "./config/resolve-config.js";
+export { type ChainSelector, DEFAULT_TASK, selectChain, taskNames } from "./config/select-chain.js";
+export {
+  AttemptTimeoutError,
+  type TimeoutReason,
+  TruncatedStreamError,
+} from "./errors/attempt-errors.js";
+export {
+  ChainSelectionError,
+  type ChainSelectionReason,
+} from "./errors/chain-selection-error.js";
+export { type ClassifiedError, classifyError, parseRetryAfter } from "./errors/classify-error.js";
+export {
+  type ConfigurableErrorKind,
+  DEFAULT_ERROR_RULES,
+  ERROR_ACTIONS,
+  ERROR_KINDS,
+  type ErrorAction,
+  type ErrorKind,
+} from "./errors/error-kind.js";
+export { FallbackChatError } from "./errors/fallback-chat-error.js";
+export { FallbackConfigError } from "./errors/fallback-config-error.js";
+export { MissingApiKeyError } from "./errors/missing-api-key-error.js";
+export {
+  createModelFactory,
+  type ModelFactory,
+  type ModelFactoryOptions,
+  type ProviderFunction,
+} from "./providers/model-factory.js";

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs everything (pnpm, dependencies, Debian's Chromium and Redis when missing) and runs every
+# check: lint, typecheck, unit and integration tests, browser tests.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+if ((${#need_apt[@]} > 0)); then
+  echo "› apt-get install ${need_apt[*]}"
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Phases run one after another: timing-sensitive integration tests get both cores to themselves.
+pnpm turbo run lint typecheck build
+pnpm turbo run test --concurrency=1
+pnpm turbo run e2e --concurrency=1
