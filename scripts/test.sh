@@ -15,7 +15,9 @@ if ((${#need_apt[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+export NO_COLOR=1 FORCE_COLOR=0
+
 # Phases run one after another: timing-sensitive integration tests get both cores to themselves.
-pnpm turbo run lint typecheck build
+pnpm turbo run lint lint:root typecheck build
 pnpm turbo run test --concurrency=1
 pnpm turbo run e2e --concurrency=1
