@@ -1,5 +1,5 @@
 import { createOpenAI } from "@ai-sdk/openai";
-import { generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
+import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from "ai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { replyText } from "./reply.js";
 import { createFakeUpstream, type FakeUpstream } from "./server.js";
@@ -117,5 +117,22 @@ describe("healthy", () => {
     expect(call).toMatchObject({ toolName: "weather", input: { city: "sample", days: 1 } });
     const toolResult = parts.find((p) => p.type === "tool-result");
     expect(toolResult).toMatchObject({ output: "sample: sunny for 1 day" });
+  });
+
+  it("answers structured-output requests with a value of the requested schema", async () => {
+    const { output } = await generateText({
+      model: provider().chat(MODEL),
+      prompt: "a city",
+      maxRetries: 0,
+      output: Output.object({
+        schema: jsonSchema<{ name: string; population: number }>({
+          type: "object",
+          properties: { name: { type: "string" }, population: { type: "integer" } },
+          required: ["name", "population"],
+          additionalProperties: false,
+        }),
+      }),
+    });
+    expect(output).toEqual({ name: "sample", population: 1 });
   });
 });

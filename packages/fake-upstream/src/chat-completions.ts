@@ -18,6 +18,12 @@ const requestSchema = z.looseObject({
   messages: z.array(z.looseObject({ role: z.string(), content: z.unknown().optional() })).min(1),
   stream: z.boolean().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  response_format: z
+    .looseObject({
+      type: z.string(),
+      json_schema: z.looseObject({ schema: z.unknown().optional() }).optional(),
+    })
+    .nullish(),
   tools: z
     .array(
       z.looseObject({
@@ -72,6 +78,12 @@ function generate(request: ChatRequest, script: ModelScript): Generation {
   if (tool) {
     const toolCall = { id: `call_${++generationCounter}`, ...tool };
     return { text: null, toolCall, finishReason: "tool_calls", usage: usage(promptTokens, 3) };
+  }
+  const format = request.response_format;
+  if (format?.type === "json_schema" || format?.type === "json_object") {
+    // Structured output: a value that satisfies the requested schema.
+    const json = JSON.stringify(sampleFromSchema(format.json_schema?.schema as never));
+    return { text: json, toolCall: null, finishReason: "stop", usage: usage(promptTokens, 1) };
   }
   const text = replyText(request.model, lastUserPrompt(request.messages), script.replyWords);
   return {

@@ -1,0 +1,70 @@
+import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
+import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js";
+import { type ChainSelector, selectChain } from "../config/select-chain.js";
+import {
+  createModelFactory,
+  type ModelFactory,
+  type ModelFactoryOptions,
+} from "../providers/model-factory.js";
+import type { FallbackEventHandler } from "./fallback-events.js";
+import { type FallbackStreamResult, streamWithFallback } from "./fallback-run.js";
+import { type HealthGate, RetryAfterCooldowns } from "./health-gate.js";
+
+export type FallbackEngineOptions = ModelFactoryOptions & {
+  config: FallbackConfig;
+  /** Builds each configured model's AI SDK model. Default: from the config's endpoints. */
+  modelFactory?: ModelFactory;
+  /** Which models may be tried now. Default: in-memory Retry-After cooldowns. */
+  health?: HealthGate;
+  /** Every event of every request. */
+  onEvent?: FallbackEventHandler;
+  /** For backoff jitter. */
+  random?: () => number;
+};
+
+export type FallbackRequest = {
+  callOptions: LanguageModelV4CallOptions;
+  selector?: ChainSelector;
+  /** This request's events (in addition to the engine's). */
+  onEvent?: FallbackEventHandler;
+};
+
+export type FallbackEngine = {
+  readonly config: FallbackConfig;
+  readonly health: HealthGate;
+  /** The ordered models a selector picks; throws ChainSelectionError for unknown names. */
+  chain(selector?: ChainSelector): ResolvedModel[];
+  /** Streams one request through its chain. See `streamWithFallback`. */
+  stream(request: FallbackRequest): Promise<FallbackStreamResult>;
+};
+
+/** The engine: a config, the models built from it, and health shared by every request. */
+export function createFallbackEngine(options: FallbackEngineOptions): FallbackEngine {
+  const { config } = options;
+  const languageModel = options.modelFactory ?? createModelFactory(config, options);
+  const health = options.health ?? new RetryAfterCooldowns();
+  return {
+    config,
+    health,
+    chain: (selector) => selectChain(config, selector),
+    stream(request) {
+      const perRequest = request.onEvent;
+      const global = options.onEvent;
+      return streamWithFallback({
+        chain: selectChain(config, request.selector),
+        callOptions: request.callOptions,
+        settings: config.settings,
+        languageModel,
+        health,
+        onEvent:
+          perRequest && global
+            ? (event) => {
+                global(event);
+                perRequest(event);
+              }
+            : (perRequest ?? global),
+        ...(options.random && { random: options.random }),
+      });
+    },
+  };
+}

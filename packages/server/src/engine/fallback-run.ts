@@ -1,0 +1,700 @@
+import type {
+  JSONObject,
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4Prompt,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
+} from "@ai-sdk/provider";
+import type { ResolvedModel, ResolvedSettings } from "../config/fallback-config.js";
+import { AttemptTimeoutError, TruncatedStreamError } from "../errors/attempt-errors.js";
+import { type ClassifiedError, classifyError } from "../errors/classify-error.js";
+import { FallbackError } from "../errors/fallback-error.js";
+import { ExponentialBackoff } from "./backoff.js";
+import type {
+  AttemptRecord,
+  FallbackEvent,
+  FallbackEventHandler,
+  SkipReason,
+} from "./fallback-events.js";
+import type { HealthGate } from "./health-gate.js";
+import { type OpenedAttempt, openAttempt } from "./open-attempt.js";
+
+export type FallbackRunOptions = {
+  chain: readonly ResolvedModel[];
+  callOptions: LanguageModelV4CallOptions;
+  settings: ResolvedSettings;
+  /** The AI SDK model for a configured model; may throw (a missing key, say). */
+  languageModel: (model: ResolvedModel) => LanguageModelV4;
+  health: HealthGate;
+  onEvent?: FallbackEventHandler | undefined;
+  /** For jitter; injectable so tests can pin it. */
+  random?: () => number;
+};
+
+export type FallbackRunSummary = { model: string | undefined; trail: AttemptRecord[] };
+
+export type FallbackStreamResult = LanguageModelV4StreamResult & {
+  /** The model that produced the first output. */
+  model: ResolvedModel;
+  /** Resolves with the whole trail when the run ends, however it ends. */
+  done: Promise<FallbackRunSummary>;
+};
+
+type Part = LanguageModelV4StreamPart;
+type Failure = { model: ResolvedModel; error: ClassifiedError; cause: unknown };
+type Acquired =
+  | { ok: true; attempt: OpenedAttempt; model: ResolvedModel }
+  | { ok: false; error: FallbackError };
+
+const EMPTY_USAGE = {
+  inputTokens: {
+    total: undefined,
+    noCache: undefined,
+    cacheRead: undefined,
+    cacheWrite: undefined,
+  },
+  outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+};
+
+/**
+ * Streams an answer from the first model of the chain that can give one.
+ *
+ * Resolves once an attempt has produced output (failures before that are invisible to the
+ * consumer); rejects with a FallbackError carrying the trail when none does. Failures after
+ * output has started are handled inside the stream by the mid-stream policy.
+ */
+export function streamWithFallback(options: FallbackRunOptions): Promise<FallbackStreamResult> {
+  return new FallbackRun(options).start();
+}
+
+class FallbackRun {
+  private readonly settings: ResolvedSettings;
+  private readonly chain: readonly ResolvedModel[];
+  private readonly health: HealthGate;
+  private readonly callerSignal: AbortSignal | undefined;
+  private readonly random: () => number;
+  private readonly startedAt = performance.now();
+  private readonly trail: AttemptRecord[] = [];
+
+  // Where the walk along the chain stands.
+  private position = 0;
+  private retry = 0;
+  private backoff: ExponentialBackoff;
+  private readonly skippedEndpoints = new Set<string>();
+  private minContextWindow: number | undefined;
+  /** The design's reset: when every model is unavailable, try them anyway. */
+  private readonly bypassGate: boolean;
+
+  // What is in flight, and why the run stops early.
+  private current: AbortController | undefined;
+  private stopReason: "deadline" | "aborted" | undefined;
+  private notRetryable = false;
+  private wake: (() => void) | undefined;
+  private readonly deadlineTimer: ReturnType<typeof setTimeout>;
+
+  // The output side.
+  private output!: ReadableStreamDefaultController<Part>;
+  private writable = true;
+  private startSent = false;
+  private answeredBy: string | undefined;
+  private readonly openTextIds = new Set<string>();
+  /**
+   * A text-end is held until the next part: a stream that ends its text and then fails (a silent
+   * truncation does exactly that) leaves the block open for a continuation or a discard.
+   */
+  private heldTextEnd: Extract<Part, { type: "text-end" }> | undefined;
+  private readonly streamedTextIds: string[] = [];
+  private readonly streamedToolCallIds: string[] = [];
+  private toolCalled = false;
+  /** The streamed text, kept only under the `continue` policy, where a next model needs it. */
+  private partialText = "";
+  private readonly keepText: boolean;
+  /** While a continuation streams: its first text block's id, and the open block it continues. */
+  private continuation: { from: string | undefined; into: string } | undefined;
+  private resolveDone!: (summary: FallbackRunSummary) => void;
+
+  constructor(private readonly options: FallbackRunOptions) {
+    this.settings = options.settings;
+    this.chain = options.chain;
+    this.health = options.health;
+    this.callerSignal = options.callOptions.abortSignal;
+    this.random = options.random ?? Math.random;
+    this.keepText = this.settings.midStream === "continue";
+    this.backoff = this.freshBackoff();
+    this.bypassGate =
+      this.settings.circuitBreaker.resetWhenAllOpen &&
+      !this.chain.some((m) => this.health.available(m));
+    this.deadlineTimer = setTimeout(() => this.stop("deadline"), this.settings.totalTimeoutMs);
+    this.callerSignal?.addEventListener("abort", this.onCallerAbort, { once: true });
+  }
+
+  async start(): Promise<FallbackStreamResult> {
+    const stream = new ReadableStream<Part>({
+      start: (controller) => {
+        this.output = controller;
+      },
+      cancel: () => {
+        this.writable = false;
+        this.stop("aborted");
+      },
+    });
+    const done = new Promise<FallbackRunSummary>((resolve) => {
+      this.resolveDone = resolve;
+    });
+    if (this.callerSignal?.aborted) this.stop("aborted");
+    const first = await this.acquire(this.options.callOptions.prompt);
+    if (!first.ok) {
+      this.end(undefined);
+      throw first.error;
+    }
+    this.forwardHead(first.attempt, first.model);
+    void this.pump(first.attempt, first.model);
+    const { request, response } = first.attempt.result;
+    return { stream, request, response, model: first.model, done };
+  }
+
+  // ---- walking the chain -------------------------------------------------------------------
+
+  /**
+   * Attempts models from where the walk stands until one produces output, applying the rule of
+   * each failure's kind: retry with backoff, next model, skip an endpoint, or stop.
+   */
+  private async acquire(prompt: LanguageModelV4Prompt): Promise<Acquired> {
+    let last: Failure | undefined;
+    for (;;) {
+      if (this.stopReason) return { ok: false, error: this.stopError(last) };
+      const model = this.nextCandidate();
+      if (!model) return { ok: false, error: this.exhaustedError(last) };
+      if (last && last.model !== model) {
+        this.emit({ type: "fallback", from: last.model.id, to: model.id, kind: last.error.kind });
+      }
+      this.emit({
+        type: "attempt-start",
+        model: model.id,
+        endpoint: model.endpoint,
+        retry: this.retry,
+      });
+      const started = performance.now();
+      let outcome: Awaited<ReturnType<typeof openAttempt>>;
+      try {
+        const languageModel = this.options.languageModel(model);
+        this.current = new AbortController();
+        outcome = await openAttempt(
+          languageModel,
+          { ...this.options.callOptions, prompt },
+          model.firstTokenTimeoutMs,
+          this.callerSignal,
+          this.current,
+        );
+      } catch (error) {
+        // The model could not even be built (its key is missing): its endpoint cannot serve us.
+        outcome = {
+          ok: false,
+          error: { ...classifyError(error), kind: "auth" },
+          cause: error,
+          ms: 0,
+        };
+      }
+      if (outcome.ok) return { ok: true, attempt: outcome, model };
+
+      last = { model, error: this.withStopReason(outcome.error), cause: outcome.cause };
+      this.record(model, last.error, false, performance.now() - started);
+      if ((await this.decide(model, last.error)) === "stop") {
+        return { ok: false, error: this.stopError(last) };
+      }
+    }
+  }
+
+  /** Applies the rule for a failure of `model` and moves the walk; says whether to go on. */
+  private async decide(model: ResolvedModel, error: ClassifiedError): Promise<"go" | "stop"> {
+    if (error.kind !== "aborted") this.health.onFailure(model, error);
+    if (error.kind === "aborted" || this.stopReason) {
+      this.failureEvent(model, error, undefined);
+      return "stop";
+    }
+    const action = this.settings.errorRules[error.kind];
+    if (action === "retry" && this.retry < model.maxRetries) {
+      const delay = this.backoff.delay(this.random, error.retryAfterMs);
+      if (delay < this.remainingMs()) {
+        this.failureEvent(model, error, delay);
+        if (!(await this.sleep(delay))) return "stop";
+        this.retry++;
+        this.backoff = this.backoff.next();
+        return "go";
+      }
+    }
+    this.failureEvent(model, error, undefined);
+    switch (action) {
+      case "fail":
+        this.notRetryable = true;
+        return "stop";
+      case "skip_endpoint":
+        this.skippedEndpoints.add(model.endpoint);
+        break;
+      case "next_larger_context":
+        // Only a model known to have a larger window can help.
+        this.minContextWindow = model.contextWindow ?? Number.POSITIVE_INFINITY;
+        break;
+    }
+    this.position++;
+    this.retry = 0;
+    this.backoff = this.freshBackoff();
+    return "go";
+  }
+
+  /** The model to attempt now, recording skips on the way; undefined at the end of the chain. */
+  private nextCandidate(): ResolvedModel | undefined {
+    for (; this.position < this.chain.length; this.position++) {
+      const model = this.chain[this.position] as ResolvedModel;
+      if (this.retry > 0) return model;
+      const reason = this.skipReason(model, true);
+      if (!reason) return model;
+      this.trail.push({
+        model: model.id,
+        endpoint: model.endpoint,
+        outcome: "skipped",
+        retry: 0,
+        skipReason: reason,
+        ms: 0,
+      });
+      this.emit({ type: "skip", model: model.id, reason });
+    }
+    return undefined;
+  }
+
+  /** Whether the next candidate, without taking it, accepts a continuation. */
+  private nextAcceptsContinuation(): boolean {
+    for (let i = this.position; i < this.chain.length; i++) {
+      const model = this.chain[i] as ResolvedModel;
+      if ((i === this.position && this.retry > 0) || !this.skipReason(model, false)) {
+        return model.supportsContinuation;
+      }
+    }
+    return false;
+  }
+
+  private skipReason(model: ResolvedModel, take: boolean): SkipReason | undefined {
+    if (this.skippedEndpoints.has(model.endpoint)) return "endpoint_failed";
+    if (
+      this.minContextWindow !== undefined &&
+      !((model.contextWindow ?? 0) > this.minContextWindow)
+    ) {
+      return "context_too_small";
+    }
+    if (this.remainingMs() <= 0) return "deadline";
+    if (this.bypassGate) return undefined;
+    const admitted = take ? this.health.admit(model) : this.health.available(model);
+    return admitted ? undefined : "cooling_down";
+  }
+
+  // ---- the committed stream ----------------------------------------------------------------
+
+  /** Forwards an attempt's first parts; `into` makes its first text block continue an open one. */
+  private forwardHead(attempt: OpenedAttempt, model: ResolvedModel, into?: string): void {
+    this.answeredBy = model.id;
+    this.continuation = into === undefined ? undefined : { from: undefined, into };
+    this.emit({ type: "first-token", model: model.id, ttftMs: Math.round(attempt.ttftMs) });
+    for (const part of attempt.head) this.forward(part, model);
+  }
+
+  /** The per-chunk path: a switch, a few set operations, one enqueue. */
+  private forward(part: Part, model: ResolvedModel): void {
+    if (this.heldTextEnd) this.releaseTextEnd();
+    switch (part.type) {
+      case "text-delta":
+        if (this.keepText) this.partialText += part.delta;
+        if (part.id === this.continuation?.from) {
+          this.write({ ...part, id: this.continuation.into });
+          return;
+        }
+        break;
+      case "stream-start":
+        // Once per answer; every attempt's start still names its model.
+        if (!this.startSent) this.write(part);
+        this.startSent = true;
+        this.write({ type: "response-metadata", modelId: model.id });
+        return;
+      case "reasoning-start":
+        this.streamedTextIds.push(part.id);
+        break;
+      case "response-metadata":
+        // The answering model as configured, not the endpoint's own id for it.
+        this.write({ ...part, modelId: model.id });
+        return;
+      case "text-start":
+        if (this.continuation && this.continuation.from === undefined) {
+          this.continuation.from = part.id;
+          return;
+        }
+        this.openTextIds.add(part.id);
+        this.streamedTextIds.push(part.id);
+        break;
+      case "text-end":
+        if (part.id === this.continuation?.from) {
+          this.heldTextEnd = { ...part, id: this.continuation.into };
+          this.continuation = undefined;
+        } else {
+          this.heldTextEnd = part;
+        }
+        return;
+      case "tool-input-start":
+        this.toolCalled = true;
+        break;
+      case "tool-call":
+        this.toolCalled = true;
+        this.streamedToolCallIds.push(part.toolCallId);
+        break;
+      case "finish":
+        this.write({
+          ...part,
+          providerMetadata: { ...part.providerMetadata, fallback: this.metadata() },
+        });
+        return;
+    }
+    this.write(part);
+  }
+
+  private releaseTextEnd(): void {
+    const part = this.heldTextEnd as Extract<Part, { type: "text-end" }>;
+    this.heldTextEnd = undefined;
+    this.openTextIds.delete(part.id);
+    this.write(part);
+  }
+
+  /** Ends every text block still open (a held text-end included). */
+  private closeTextBlocks(): void {
+    this.heldTextEnd = undefined;
+    for (const id of this.openTextIds) this.write({ type: "text-end", id });
+    this.openTextIds.clear();
+  }
+
+  /** Reads committed attempts to the end, recovering from mid-stream failures. */
+  private async pump(attempt: OpenedAttempt, model: ResolvedModel): Promise<void> {
+    for (;;) {
+      const outcome = attempt.finish
+        ? { finish: attempt.finish }
+        : await this.drain(attempt, model);
+      if ("finish" in outcome) {
+        const durationMs = performance.now() - attempt.startedAt;
+        this.record(model, undefined, false, durationMs, attempt.ttftMs);
+        this.health.onSuccess(model, { ttftMs: attempt.ttftMs, durationMs });
+        this.forward(outcome.finish, model); // after the record: the finish carries the whole trail
+        this.close();
+        this.end(model.id);
+        return;
+      }
+      this.record(model, outcome.error, true, performance.now() - attempt.startedAt);
+      const next = await this.recover(outcome);
+      if (!next) return;
+      ({ attempt, model } = next);
+    }
+  }
+
+  /** Forwards parts until the finish; returns the failure if the attempt does not get there. */
+  private async drain(
+    attempt: OpenedAttempt,
+    model: ResolvedModel,
+  ): Promise<Failure | { finish: Extract<Part, { type: "finish" }> }> {
+    const { reader, controller } = attempt;
+    const idleMs = model.idleTimeoutMs;
+    let lastChunkAt = performance.now();
+    // One timer per attempt, re-armed only when it fires early: no timer work per chunk.
+    let idleTimer: ReturnType<typeof setTimeout>;
+    const checkIdle = () => {
+      const quietMs = performance.now() - lastChunkAt;
+      if (quietMs >= idleMs) controller.abort(new AttemptTimeoutError("idle", idleMs));
+      else idleTimer = setTimeout(checkIdle, idleMs - quietMs);
+    };
+    idleTimer = setTimeout(checkIdle, idleMs);
+    // On abort, cancelling the reader ends the pending read: one listener per attempt, no race per chunk.
+    const onAbort = () => reader.cancel().catch(() => {});
+    controller.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+          throw controller.signal.aborted ? controller.signal.reason : new TruncatedStreamError();
+        lastChunkAt = performance.now();
+        if (value.type === "error") throw value.error;
+        if (value.type === "finish") {
+          const reason = value.finishReason.unified;
+          if (reason === "interrupted") throw new TruncatedStreamError();
+          if (reason === "error") throw new Error("the stream finished with an error");
+          return { finish: value };
+        }
+        this.forward(value, model);
+      }
+    } catch (thrown) {
+      const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+      const cause = AttemptTimeoutError.isInstance(reason) ? reason : thrown;
+      if (!controller.signal.aborted) controller.abort();
+      reader.cancel().catch(() => {});
+      const error = this.withStopReason(classifyError(cause, this.callerSignal?.aborted === true));
+      return { model, error, cause };
+    } finally {
+      clearTimeout(idleTimer);
+      controller.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
+   * A failure after output started. `fail` surfaces it and keeps the partial output; `restart`
+   * tells the consumer to discard what was streamed and lets the next model answer from scratch;
+   * `continue` has the next model continue the partial text when it accepts that, else restarts.
+   */
+  private async recover(
+    failure: Failure,
+  ): Promise<{ attempt: OpenedAttempt; model: ResolvedModel } | undefined> {
+    const { model, error } = failure;
+    if (error.kind === "aborted" || this.stopReason) {
+      this.failureEvent(model, error, undefined);
+      if (error.kind !== "aborted") this.health.onFailure(model, error);
+      this.finishWith(this.stopError(failure));
+      return undefined;
+    }
+    if (this.settings.midStream === "fail") {
+      this.health.onFailure(model, error);
+      this.failureEvent(model, error, undefined);
+      this.finishWith(
+        new FallbackError(
+          "mid_stream",
+          `${model.id} failed after output had started (${error.kind}): ${error.message}`,
+          this.trailSnapshot(),
+          error.kind,
+          error.status,
+          { cause: failure.cause },
+        ),
+      );
+      return undefined;
+    }
+    if ((await this.decide(model, error)) === "stop") {
+      this.finishWith(this.stopError(failure));
+      return undefined;
+    }
+    let prompt = this.options.callOptions.prompt;
+    const into = this.continuableTextId();
+    if (into !== undefined) {
+      this.heldTextEnd = undefined; // the continuation ends the block itself
+      prompt = [
+        ...prompt,
+        { role: "assistant", content: [{ type: "text", text: this.partialText }] },
+      ];
+    } else {
+      this.discard(model);
+    }
+    const acquired = await this.acquire(prompt);
+    if (!acquired.ok) {
+      this.finishWith(acquired.error);
+      return undefined;
+    }
+    this.forwardHead(acquired.attempt, acquired.model, into);
+    return acquired;
+  }
+
+  /** The open text block a next model may continue, under `continue` and when it accepts that. */
+  private continuableTextId(): string | undefined {
+    if (!this.keepText || this.toolCalled || this.openTextIds.size !== 1) return undefined;
+    return this.nextAcceptsContinuation() ? [...this.openTextIds][0] : undefined;
+  }
+
+  /** Closes the open text blocks and tells the consumer to drop everything streamed so far. */
+  private discard(model: ResolvedModel): void {
+    this.closeTextBlocks();
+    this.emit({
+      type: "discard",
+      model: model.id,
+      textIds: this.streamedTextIds.splice(0),
+      toolCallIds: this.streamedToolCallIds.splice(0),
+    });
+    this.partialText = "";
+    this.toolCalled = false;
+  }
+
+  // ---- errors ------------------------------------------------------------------------------
+
+  /** After the deadline every failure is a timeout, whatever the aborted attempt said. */
+  private withStopReason(error: ClassifiedError): ClassifiedError {
+    return this.stopReason === "deadline" ? { ...error, kind: "timeout" } : error;
+  }
+
+  private stopError(last: Failure | undefined): FallbackError {
+    const trail = this.trailSnapshot();
+    const cause = { cause: last?.cause };
+    if (this.stopReason === "deadline") {
+      const message = `No answer within the total deadline of ${this.settings.totalTimeoutMs} ms`;
+      return new FallbackError("deadline", message, trail, "timeout", undefined, cause);
+    }
+    if (this.notRetryable && last) {
+      const { kind, status, message } = last.error;
+      const what = `${kind}${status ? ` ${status}` : ""}`;
+      return new FallbackError(
+        "not_retryable",
+        `${last.model.id} rejected the request (${what}), which no other model would accept: ${message}`,
+        trail,
+        kind,
+        status,
+        cause,
+      );
+    }
+    return new FallbackError(
+      "aborted",
+      "The request was cancelled",
+      trail,
+      "aborted",
+      undefined,
+      cause,
+    );
+  }
+
+  private exhaustedError(last: Failure | undefined): FallbackError {
+    const attempts = this.trail.filter((r) => r.outcome !== "skipped").length;
+    const summary = this.trail
+      .map((r) => {
+        const what =
+          r.outcome === "skipped"
+            ? `skipped (${r.skipReason})`
+            : `${r.kind}${r.status ? ` ${r.status}` : ""}`;
+        return `${r.model}: ${what}`;
+      })
+      .join("; ");
+    return new FallbackError(
+      "all_failed",
+      `All ${this.chain.length} models failed (${attempts} attempts): ${summary || "the chain is empty"}`,
+      this.trailSnapshot(),
+      last?.error.kind,
+      last?.error.status,
+      { cause: last?.cause },
+    );
+  }
+
+  // ---- bookkeeping -------------------------------------------------------------------------
+
+  private record(
+    model: ResolvedModel,
+    error: ClassifiedError | undefined,
+    midStream: boolean,
+    ms: number,
+    ttftMs?: number,
+  ): void {
+    const record: AttemptRecord = {
+      model: model.id,
+      endpoint: model.endpoint,
+      outcome: error ? (error.kind === "aborted" ? "aborted" : "failed") : "success",
+      retry: this.retry,
+      ms: Math.round(ms),
+    };
+    // Only defined fields: the trail travels as JSON in provider metadata.
+    if (error) record.kind = error.kind;
+    if (error?.status !== undefined) record.status = error.status;
+    if (midStream) record.midStream = true;
+    if (ttftMs !== undefined) record.ttftMs = Math.round(ttftMs);
+    this.trail.push(record);
+  }
+
+  private failureEvent(
+    model: ResolvedModel,
+    error: ClassifiedError,
+    retryInMs: number | undefined,
+  ): void {
+    this.emit({
+      type: "attempt-failure",
+      model: model.id,
+      kind: error.kind,
+      status: error.status,
+      message: error.message,
+      midStream: this.trail.at(-1)?.midStream === true,
+      retryInMs,
+    });
+  }
+
+  private metadata(): JSONObject {
+    return {
+      model: this.answeredBy ?? null,
+      attempts: this.trailSnapshot() as unknown as JSONObject[],
+    };
+  }
+
+  private trailSnapshot(): AttemptRecord[] {
+    return this.trail.map((r) => ({ ...r }));
+  }
+
+  private emit(event: FallbackEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // A throwing listener must not break the answer.
+    }
+  }
+
+  private freshBackoff(): ExponentialBackoff {
+    return new ExponentialBackoff(this.settings.backoff.baseMs, this.settings.backoff.capMs);
+  }
+
+  private remainingMs(): number {
+    return this.settings.totalTimeoutMs - (performance.now() - this.startedAt);
+  }
+
+  /** Waits before a retry; false when the run was stopped meanwhile. */
+  private sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.stopReason) return resolve(false);
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve(true);
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+    });
+  }
+
+  private readonly onCallerAbort = () => this.stop("aborted");
+
+  private stop(reason: "deadline" | "aborted"): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    const why =
+      reason === "deadline"
+        ? new AttemptTimeoutError("total", this.settings.totalTimeoutMs)
+        : this.callerSignal?.reason;
+    this.current?.abort(why);
+    this.wake?.();
+  }
+
+  private write(part: Part): void {
+    if (this.writable) this.output.enqueue(part);
+  }
+
+  /** Ends the stream on an error: an error part, then a finish with the trail. Nothing for a cancel. */
+  private finishWith(error: FallbackError): void {
+    if (error.reason !== "aborted") {
+      this.closeTextBlocks();
+      this.write({ type: "error", error });
+      this.write({
+        type: "finish",
+        finishReason: { unified: "error", raw: undefined },
+        usage: EMPTY_USAGE,
+        providerMetadata: { fallback: this.metadata() },
+      });
+    }
+    this.close();
+    this.end(undefined);
+  }
+
+  private close(): void {
+    if (!this.writable) return;
+    this.writable = false;
+    this.output.close();
+  }
+
+  private end(model: string | undefined): void {
+    clearTimeout(this.deadlineTimer);
+    this.callerSignal?.removeEventListener("abort", this.onCallerAbort);
+    const trail = this.trailSnapshot();
+    const totalMs = Math.round(performance.now() - this.startedAt);
+    this.emit({ type: "finish", model, ok: model !== undefined, trail, totalMs });
+    this.resolveDone({ model, trail });
+  }
+}

@@ -1,0 +1,105 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
+} from "@ai-sdk/provider";
+import { AttemptTimeoutError, TruncatedStreamError } from "../errors/attempt-errors.js";
+import { type ClassifiedError, classifyError } from "../errors/classify-error.js";
+import { abortPromise } from "./abort-promise.js";
+
+/** An attempt that produced output: its reader, the parts read so far, and how to stop it. */
+export type OpenedAttempt = {
+  ok: true;
+  reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart>;
+  /** Everything read up to and including the first output part. */
+  head: LanguageModelV4StreamPart[];
+  /** Set when the stream finished before any output: a complete, empty answer. */
+  finish: Extract<LanguageModelV4StreamPart, { type: "finish" }> | undefined;
+  controller: AbortController;
+  result: Omit<LanguageModelV4StreamResult, "stream">;
+  /** performance.now() when the attempt started. */
+  startedAt: number;
+  ttftMs: number;
+};
+
+export type FailedAttempt = { ok: false; error: ClassifiedError; cause: unknown; ms: number };
+
+/** Parts that say something about the answer itself; before the first of these, a failure is invisible. */
+export function isOutput(part: LanguageModelV4StreamPart): boolean {
+  switch (part.type) {
+    case "stream-start":
+    case "response-metadata":
+    case "text-start":
+    case "reasoning-start":
+    case "raw":
+    case "ping":
+      return false;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Starts one attempt and reads it up to its first output, under a first-token timeout. Only then
+ * does the caller commit to it; until then a failure costs the consumer nothing.
+ *
+ * `callerSignal` aborting means the caller gave up (classified `aborted`); the attempt's own
+ * controller is also aborted by the timeouts and by the run (deadline, cancellation).
+ */
+export async function openAttempt(
+  model: LanguageModelV4,
+  options: LanguageModelV4CallOptions,
+  firstTokenTimeoutMs: number,
+  callerSignal: AbortSignal | undefined,
+  controller: AbortController,
+): Promise<OpenedAttempt | FailedAttempt> {
+  const started = performance.now();
+  const timer = setTimeout(
+    () => controller.abort(new AttemptTimeoutError("first_token", firstTokenTimeoutMs)),
+    firstTokenTimeoutMs,
+  );
+  let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart> | undefined;
+  // On abort, cancelling the reader ends a pending read, even of a stream that ignores the signal.
+  const onAbort = () => reader?.cancel().catch(() => {});
+  controller.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    // A model whose doStream ignores the signal cannot hang us either.
+    const { stream, ...result } = await Promise.race([
+      model.doStream({ ...options, abortSignal: controller.signal }),
+      abortPromise(controller.signal),
+    ]);
+    reader = stream.getReader();
+    const head: LanguageModelV4StreamPart[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done)
+        throw controller.signal.aborted ? controller.signal.reason : new TruncatedStreamError();
+      if (value.type === "error") throw value.error;
+      if (value.type === "finish" && value.finishReason.unified === "interrupted") {
+        throw new TruncatedStreamError();
+      }
+      const finish = value.type === "finish" ? value : undefined;
+      if (!finish) head.push(value);
+      if (finish || isOutput(value)) {
+        const ttftMs = performance.now() - started;
+        return { ok: true, reader, head, finish, controller, result, startedAt: started, ttftMs };
+      }
+    }
+  } catch (thrown) {
+    // Our own timeouts abort with a reason; the error surfacing may be that reason or a wrapper of it.
+    const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+    const cause = AttemptTimeoutError.isInstance(reason) ? reason : thrown;
+    if (!controller.signal.aborted) controller.abort();
+    reader?.cancel().catch(() => {});
+    return {
+      ok: false,
+      error: classifyError(cause, callerSignal?.aborted === true),
+      cause,
+      ms: performance.now() - started,
+    };
+  } finally {
+    clearTimeout(timer);
+    controller.signal.removeEventListener("abort", onAbort);
+  }
+}

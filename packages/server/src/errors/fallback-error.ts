@@ -1,0 +1,42 @@
+import type { AttemptRecord } from "../engine/fallback-events.js";
+import type { ErrorKind } from "./error-kind.js";
+import { FallbackChatError } from "./fallback-chat-error.js";
+
+const MARKER = Symbol.for("fallback-chat.error.fallback");
+
+/**
+ * - `all_failed`: every model in the chain failed or was skipped.
+ * - `not_retryable`: an error whose rule is `fail` (e.g. a bad request): no fallback was tried.
+ * - `deadline`: the total deadline passed.
+ * - `mid_stream`: a failure after output started, with the mid-stream policy `fail`.
+ * - `aborted`: the caller cancelled the request.
+ */
+export type FallbackErrorReason =
+  | "all_failed"
+  | "not_retryable"
+  | "deadline"
+  | "mid_stream"
+  | "aborted";
+
+/** The request could not be answered; carries the whole trail and the last underlying error. */
+export class FallbackError extends FallbackChatError {
+  readonly [MARKER] = true;
+  override readonly name = "FallbackError";
+
+  constructor(
+    readonly reason: FallbackErrorReason,
+    message: string,
+    readonly trail: readonly AttemptRecord[],
+    /** The kind of the last failure. */
+    readonly kind: ErrorKind | undefined,
+    /** The HTTP status of the last failure, if any. */
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  static override isInstance(error: unknown): error is FallbackError {
+    return typeof error === "object" && error !== null && MARKER in error;
+  }
+}
