@@ -18,15 +18,33 @@ export {
   resolveConfig,
 } from "./config/resolve-config.js";
 export { type ChainSelector, DEFAULT_TASK, selectChain, taskNames } from "./config/select-chain.js";
+export { ExponentialBackoff } from "./engine/backoff.js";
+export { createFallbackModel, type FallbackModelOptions } from "./engine/create-fallback-model.js";
+export {
+  createFallbackEngine,
+  type FallbackEngine,
+  type FallbackEngineOptions,
+  type FallbackRequest,
+} from "./engine/fallback-engine.js";
+export type {
+  AttemptRecord,
+  FallbackEvent,
+  FallbackEventHandler,
+  SkipReason,
+} from "./engine/fallback-events.js";
+export {
+  type FallbackRunOptions,
+  type FallbackRunSummary,
+  type FallbackStreamResult,
+  streamWithFallback,
+} from "./engine/fallback-run.js";
+export { type HealthGate, RetryAfterCooldowns } from "./engine/health-gate.js";
 export {
   AttemptTimeoutError,
   type TimeoutReason,
   TruncatedStreamError,
 } from "./errors/attempt-errors.js";
-export {
-  ChainSelectionError,
-  type ChainSelectionReason,
-} from "./errors/chain-selection-error.js";
+export { ChainSelectionError, type ChainSelectionReason } from "./errors/chain-selection-error.js";
 export { type ClassifiedError, classifyError, parseRetryAfter } from "./errors/classify-error.js";
 export {
   type ConfigurableErrorKind,
@@ -38,6 +56,7 @@ export {
 } from "./errors/error-kind.js";
 export { FallbackChatError } from "./errors/fallback-chat-error.js";
 export { FallbackConfigError } from "./errors/fallback-config-error.js";
+export { FallbackError, type FallbackErrorReason } from "./errors/fallback-error.js";
 export { MissingApiKeyError } from "./errors/missing-api-key-error.js";
 export {
   createModelFactory,

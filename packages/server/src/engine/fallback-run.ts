@@ -110,6 +110,12 @@ class FallbackRun {
   /** The streamed text, kept only under the `continue` policy, where a next model needs it. */
   private partialText = "";
   private readonly keepText: boolean;
+  /**
+   * Providers number their blocks from "0" in every stream, so a later attempt's ids would repeat
+   * the earlier attempt's: they get a suffix. The first attempt's parts pass untouched.
+   */
+  private idSuffix = "";
+  private commits = 0;
   /** While a continuation streams: its first text block's id, and the open block it continues. */
   private continuation: { from: string | undefined; into: string } | undefined;
   private resolveDone!: (summary: FallbackRunSummary) => void;
@@ -293,14 +299,16 @@ class FallbackRun {
   /** Forwards an attempt's first parts; `into` makes its first text block continue an open one. */
   private forwardHead(attempt: OpenedAttempt, model: ResolvedModel, into?: string): void {
     this.answeredBy = model.id;
+    this.idSuffix = this.commits++ === 0 ? "" : `~${this.commits}`;
     this.continuation = into === undefined ? undefined : { from: undefined, into };
     this.emit({ type: "first-token", model: model.id, ttftMs: Math.round(attempt.ttftMs) });
     for (const part of attempt.head) this.forward(part, model);
   }
 
   /** The per-chunk path: a switch, a few set operations, one enqueue. */
-  private forward(part: Part, model: ResolvedModel): void {
+  private forward(original: Part, model: ResolvedModel): void {
     if (this.heldTextEnd) this.releaseTextEnd();
+    const part = this.idSuffix ? withIdSuffix(original, this.idSuffix) : original;
     switch (part.type) {
       case "text-delta":
         if (this.keepText) this.partialText += part.delta;
@@ -696,5 +704,23 @@ class FallbackRun {
     const totalMs = Math.round(performance.now() - this.startedAt);
     this.emit({ type: "finish", model, ok: model !== undefined, trail, totalMs });
     this.resolveDone({ model, trail });
+  }
+}
+
+/** A copy of a block part with its id made unique to its attempt; other parts as they are. */
+function withIdSuffix(part: Part, suffix: string): Part {
+  switch (part.type) {
+    case "text-start":
+    case "text-delta":
+    case "text-end":
+    case "reasoning-start":
+    case "reasoning-delta":
+    case "reasoning-end":
+    case "tool-input-start":
+    case "tool-input-delta":
+    case "tool-input-end":
+      return { ...part, id: part.id + suffix };
+    default:
+      return part;
   }
 }
