@@ -38,7 +38,7 @@ export {
   type FallbackStreamResult,
   streamWithFallback,
 } from "./engine/fallback-run.js";
-export { type HealthGate, RetryAfterCooldowns } from "./engine/health-gate.js";
+export type { HealthGate } from "./engine/health-gate.js";
 export {
   AttemptTimeoutError,
   type TimeoutReason,
@@ -58,9 +58,17 @@ export { FallbackChatError } from "./errors/fallback-chat-error.js";
 export { FallbackConfigError } from "./errors/fallback-config-error.js";
 export { FallbackError, type FallbackErrorReason } from "./errors/fallback-error.js";
 export { MissingApiKeyError } from "./errors/missing-api-key-error.js";
+export { ModelHealth, type ModelHealthSnapshot } from "./health/model-health.js";
+export * from "./protocol/index.js";
 export {
   createModelFactory,
   type ModelFactory,
   type ModelFactoryOptions,
   type ProviderFunction,
 } from "./providers/model-factory.js";
+export {
+  createFallbackRoute,
+  type FallbackRoute,
+  type FallbackRouteOptions,
+} from "./route/create-fallback-route.js";
+export { type ChatRequestLimits, DEFAULT_LIMITS } from "./route/read-chat-request.js";

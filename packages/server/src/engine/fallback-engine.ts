@@ -1,6 +1,7 @@
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js";
 import { type ChainSelector, selectChain } from "../config/select-chain.js";
+import { ModelHealth } from "../health/model-health.js";
 import {
   createModelFactory,
   type ModelFactory,
@@ -8,13 +9,13 @@ import {
 } from "../providers/model-factory.js";
 import type { FallbackEventHandler } from "./fallback-events.js";
 import { type FallbackStreamResult, streamWithFallback } from "./fallback-run.js";
-import { type HealthGate, RetryAfterCooldowns } from "./health-gate.js";
+import type { HealthGate } from "./health-gate.js";
 
 export type FallbackEngineOptions = ModelFactoryOptions & {
   config: FallbackConfig;
   /** Builds each configured model's AI SDK model. Default: from the config's endpoints. */
   modelFactory?: ModelFactory;
-  /** Which models may be tried now. Default: in-memory Retry-After cooldowns. */
+  /** Which models may be tried now. Default: in-memory ModelHealth (window, cooldowns). */
   health?: HealthGate;
   /** Every event of every request. */
   onEvent?: FallbackEventHandler;
@@ -42,7 +43,7 @@ export type FallbackEngine = {
 export function createFallbackEngine(options: FallbackEngineOptions): FallbackEngine {
   const { config } = options;
   const languageModel = options.modelFactory ?? createModelFactory(config, options);
-  const health = options.health ?? new RetryAfterCooldowns();
+  const health = options.health ?? new ModelHealth(config);
   return {
     config,
     health,

@@ -8,10 +8,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { FallbackConfigInput } from "../config/config-schema.js";
 import type { ResolvedModel } from "../config/fallback-config.js";
 import { resolveConfig } from "../config/resolve-config.js";
+import { ModelHealth } from "../health/model-health.js";
 import { answer, answerParts, connectionRefused, httpError } from "../test-support/mock-stream.js";
 import type { FallbackEvent } from "./fallback-events.js";
 import { streamWithFallback } from "./fallback-run.js";
-import { RetryAfterCooldowns } from "./health-gate.js";
 
 const A = "vendor/a";
 const B = "vendor/b";
@@ -30,7 +30,7 @@ function setup(
     },
     { env: {} },
   );
-  const health = new RetryAfterCooldowns();
+  const health = new ModelHealth(config);
   const events: FallbackEvent[] = [];
   const run = (onEvent?: (event: FallbackEvent) => void) =>
     streamWithFallback({

@@ -1,0 +1,48 @@
+import type { UIMessage } from "ai";
+import type { ErrorKind } from "../errors/error-kind.js";
+
+/** One attempt of an answer, as the client sees it. */
+export type ClientAttempt = {
+  model: string;
+  outcome: "success" | "failed" | "skipped" | "aborted";
+  kind?: ErrorKind;
+  status?: number;
+  midStream?: boolean;
+  ms: number;
+};
+
+/**
+ * What the route reports live while an answer is produced (transient `data-fallback` parts).
+ * Provider error text never reaches the client: failures carry their kind and status only.
+ */
+export type ClientFallbackEvent =
+  | { type: "attempt-start"; model: string; retry: number }
+  | {
+      type: "attempt-failure";
+      model: string;
+      kind: ErrorKind;
+      status?: number;
+      retryInMs?: number;
+      midStream: boolean;
+    }
+  | { type: "fallback"; from: string; to: string; kind: ErrorKind }
+  | { type: "first-token"; model: string; ttftMs: number }
+  /** No model answered: the whole trail, for the error state. */
+  | { type: "failed"; attempts: ClientAttempt[] };
+
+/** `message.metadata` of an answer: who answered, and the trail of every attempt on the way. */
+export type FallbackMessageMetadata = {
+  model?: string;
+  attempts?: ClientAttempt[];
+};
+
+/**
+ * The data parts of a fallback chat. `data-discard` is kept in the message: it marks where a
+ * mid-stream restart voided the output of the step before it.
+ */
+export type FallbackDataTypes = {
+  fallback: ClientFallbackEvent;
+  discard: { model: string };
+};
+
+export type FallbackUIMessage = UIMessage<FallbackMessageMetadata, FallbackDataTypes>;
