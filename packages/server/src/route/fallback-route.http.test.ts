@@ -154,10 +154,13 @@ describe("POST streams the UI message stream", () => {
     const failed = chunks.find(
       (c) => c.type === "data-fallback" && (c.data as { type: string }).type === "failed",
     );
-    expect((failed?.data as { attempts: unknown[] }).attempts).toEqual([
-      { model: A, outcome: "failed", kind: "unavailable", status: 503, ms: expect.any(Number) },
-      { model: B, outcome: "failed", kind: "server", status: 500, ms: expect.any(Number) },
-    ]);
+    expect(failed?.data).toEqual({
+      type: "failed",
+      attempts: [
+        { model: A, outcome: "failed", kind: "unavailable", status: 503, ms: expect.any(Number) },
+        { model: B, outcome: "failed", kind: "server", status: 500, ms: expect.any(Number) },
+      ],
+    });
     expect(raw).not.toContain("secret detail");
     expect(raw).not.toContain("internal detail");
   });
