@@ -1,3 +1,18 @@
-// The hooks arrive with the route-and-hooks issue; this package is scaffolded so the workspace
-// layout, build and lint are in place.
-export {};
+export {
+  type FallbackChatSnapshot,
+  FallbackChatStore,
+  type FallbackPhase,
+  type LiveAttempt,
+} from "./fallback-chat-store.js";
+export { type FallbackStatus, fallbackStatusOf } from "./fallback-status.js";
+export {
+  type ChainSelection,
+  type UseFallbackChatHelpers,
+  type UseFallbackChatOptions,
+  useFallbackChat,
+} from "./use-fallback-chat.js";
+export {
+  type ModelHealthResponse,
+  type UseModelHealthOptions,
+  useModelHealth,
+} from "./use-model-health.js";

@@ -59,6 +59,7 @@ export { FallbackConfigError } from "./errors/fallback-config-error.js";
 export { FallbackError, type FallbackErrorReason } from "./errors/fallback-error.js";
 export { MissingApiKeyError } from "./errors/missing-api-key-error.js";
 export { ModelHealth, type ModelHealthSnapshot } from "./health/model-health.js";
+export { createNodeHandler, type FetchHandlers } from "./node/create-node-handler.js";
 export * from "./protocol/index.js";
 export {
   createModelFactory,

@@ -1,4 +1,6 @@
 // Browser-safe: types and pure functions shared by the route and the React hooks.
+
+export type { ModelHealthSnapshot } from "../health/model-health.js";
 export type {
   ClientAttempt,
   ClientFallbackEvent,

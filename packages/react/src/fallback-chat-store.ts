@@ -1,0 +1,123 @@
+import type { ClientAttempt, ClientFallbackEvent } from "@fallback-chat/server/protocol";
+
+/** One attempt of the answer in progress, as it unfolds. */
+export type LiveAttempt = {
+  model: string;
+  state: "trying" | "streaming" | "failed" | "retrying";
+  retry: number;
+  kind?: ClientAttempt["kind"];
+  status?: number;
+  retryInMs?: number;
+};
+
+/** What is happening right now, between the chat's own states. */
+export type FallbackPhase =
+  | "waiting"
+  | "trying"
+  | "retrying"
+  | "falling-back"
+  | "streaming"
+  | "failed";
+
+export type FallbackChatSnapshot = {
+  /** The model being tried or streaming right now. */
+  activeModel: string | undefined;
+  /** The attempts of the answer in progress (or the last answer), in order. */
+  attempts: readonly LiveAttempt[];
+  phase: FallbackPhase;
+  /** The full trail when no model answered. */
+  failedAttempts: readonly ClientAttempt[] | undefined;
+};
+
+const INITIAL: FallbackChatSnapshot = {
+  activeModel: undefined,
+  attempts: [],
+  phase: "waiting",
+  failedAttempts: undefined,
+};
+
+/**
+ * The live fallback state of a chat, built from the route's `data-fallback` events. Framework-free
+ * (subscribe / getSnapshot), so the logic is testable without React; `useFallbackChat` reads it
+ * through useSyncExternalStore. Snapshots are immutable: each event makes a new one.
+ */
+export class FallbackChatStore {
+  #snapshot: FallbackChatSnapshot = INITIAL;
+  readonly #listeners = new Set<() => void>();
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): FallbackChatSnapshot => this.#snapshot;
+
+  /** A new request starts: forget the last one's attempts. */
+  reset(): void {
+    this.#set(INITIAL);
+  }
+
+  apply(event: ClientFallbackEvent): void {
+    const s = this.#snapshot;
+    switch (event.type) {
+      case "attempt-start": {
+        const attempt: LiveAttempt = { model: event.model, state: "trying", retry: event.retry };
+        const phase =
+          event.retry > 0 ? "retrying" : s.phase === "falling-back" ? "falling-back" : "trying";
+        this.#set({ ...s, activeModel: event.model, attempts: [...s.attempts, attempt], phase });
+        return;
+      }
+      case "attempt-failure": {
+        const failed: Partial<LiveAttempt> = {
+          state: event.retryInMs === undefined ? "failed" : "retrying",
+          kind: event.kind,
+          ...(event.status !== undefined && { status: event.status }),
+          ...(event.retryInMs !== undefined && { retryInMs: event.retryInMs }),
+        };
+        this.#set({
+          ...s,
+          attempts: updateLast(s.attempts, event.model, failed),
+          phase: event.retryInMs === undefined ? "falling-back" : "retrying",
+        });
+        return;
+      }
+      case "fallback":
+        this.#set({ ...s, activeModel: event.to, phase: "falling-back" });
+        return;
+      case "first-token":
+        this.#set({
+          ...s,
+          activeModel: event.model,
+          attempts: updateLast(s.attempts, event.model, { state: "streaming" }),
+          phase: "streaming",
+        });
+        return;
+      case "failed":
+        this.#set({
+          ...s,
+          activeModel: undefined,
+          phase: "failed",
+          failedAttempts: event.attempts,
+        });
+        return;
+    }
+  }
+
+  #set(snapshot: FallbackChatSnapshot): void {
+    this.#snapshot = snapshot;
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+/** The attempts with the last one of `model` changed. */
+function updateLast(
+  attempts: readonly LiveAttempt[],
+  model: string,
+  change: Partial<LiveAttempt>,
+): LiveAttempt[] {
+  const index = attempts.findLastIndex((a) => a.model === model);
+  if (index < 0) return [...attempts];
+  const next = [...attempts];
+  next[index] = { ...(attempts[index] as LiveAttempt), ...change };
+  return next;
+}
