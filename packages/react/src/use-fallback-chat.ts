@@ -66,20 +66,19 @@ export function useFallbackChat(options: UseFallbackChatOptions = {}): UseFallba
     ...chatOptions
   } = options;
   const [store] = useState(() => new FallbackChatStore());
-  const selection = useRef<ChainSelection>({});
-  selection.current = { task, tier, vendor };
+  // Read at each request, so a change of task or headers applies to the next message.
+  const latest = useRef({ selection: {} as ChainSelection, headers });
+  latest.current = { selection: { task, tier, vendor }, headers };
 
   const transport = useMemo(
     () =>
       new DefaultChatTransport<FallbackUIMessage>({
         api,
-        ...(headers && { headers }),
         ...(credentials && { credentials }),
-        body: () => selectionBody(selection.current),
+        headers: () => latest.current.headers ?? {},
+        body: () => selectionBody(latest.current.selection),
       }),
-    // Headers and credentials are read once per transport, like useChat's own.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: see above
-    [api],
+    [api, credentials],
   );
 
   const chat = useChat<FallbackUIMessage>({
