@@ -5,7 +5,16 @@ import type { AddressInfo } from "node:net";
 import { createFakeUpstream, type FakeUpstream, replyText } from "@fallback-chat/fake-upstream";
 import { createFallbackRoute, createNodeHandler, resolveConfig } from "@fallback-chat/server";
 import { act, renderHook, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  expectTypeOf,
+  it,
+} from "vitest";
 import { useFallbackChat } from "./use-fallback-chat.js";
 import { useModelHealth } from "./use-model-health.js";
 
@@ -17,6 +26,9 @@ let api: string;
 
 beforeAll(async () => {
   upstream = await createFakeUpstream();
+});
+// A fresh route per test: its health (circuits, cooldowns) must not carry over between tests.
+beforeEach(async () => {
   const config = resolveConfig(
     {
       fallback: {
@@ -34,12 +46,12 @@ beforeAll(async () => {
   await once(server, "listening");
   api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/chat`;
 });
-afterEach(() => upstream.reset());
-afterAll(async () => {
+afterEach(() => {
   server.closeAllConnections();
   server.close();
-  await upstream.close();
+  upstream.reset();
 });
+afterAll(() => upstream.close());
 
 /** Renders the hook, recording `activeModel` and `fallbackStatus` at every render. */
 function renderChat(options: Parameters<typeof useFallbackChat>[0] = {}) {

@@ -3,7 +3,9 @@ import type { ErrorKind } from "../errors/error-kind.js";
 /** Why a model in the chain was passed over without an attempt. */
 export type SkipReason =
   | "endpoint_failed" // an auth or payment failure on its endpoint earlier in this request
-  | "cooling_down" // rate-limited (Retry-After) or its circuit is open
+  | "cooling_down" // rate-limited: its Retry-After has not passed
+  | "circuit_open" // its circuit is open (or its one probe is already running)
+  | "unhealthy" // its success rate in the health window is below skip_threshold
   | "context_too_small" // after a context-length failure, its window is no larger
   | "deadline"; // no time left within the total deadline
 

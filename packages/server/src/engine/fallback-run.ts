@@ -170,7 +170,7 @@ class FallbackRun {
     let last: Failure | undefined;
     for (;;) {
       if (this.stopReason) return { ok: false, error: this.stopError(last) };
-      const model = this.nextCandidate();
+      const model = await this.nextCandidate();
       if (!model) return { ok: false, error: this.exhaustedError(last) };
       if (last && last.model !== model) {
         this.emit({ type: "fallback", from: last.model.id, to: model.id, kind: last.error.kind });
@@ -186,10 +186,13 @@ class FallbackRun {
       try {
         const languageModel = this.options.languageModel(model);
         this.current = new AbortController();
+        const probeCap = this.health.attemptTimeoutMs?.(model);
         outcome = await openAttempt(
           languageModel,
           { ...this.options.callOptions, prompt },
-          model.firstTokenTimeoutMs,
+          probeCap === undefined
+            ? model.firstTokenTimeoutMs
+            : Math.min(probeCap, model.firstTokenTimeoutMs),
           this.callerSignal,
           this.current,
         );
@@ -250,11 +253,18 @@ class FallbackRun {
   }
 
   /** The model to attempt now, recording skips on the way; undefined at the end of the chain. */
-  private nextCandidate(): ResolvedModel | undefined {
+  private async nextCandidate(): Promise<ResolvedModel | undefined> {
     for (; this.position < this.chain.length; this.position++) {
       const model = this.chain[this.position] as ResolvedModel;
       if (this.retry > 0) return model;
-      const reason = this.skipReason(model, true);
+      let reason = this.skipReason(model);
+      if (!reason && !this.bypassGate) {
+        // Taking the slot may ask the shared store (a deployment-wide probe): an await per model, never per chunk.
+        const admitted = this.health.admit(model);
+        if (!(typeof admitted === "boolean" ? admitted : await admitted)) {
+          reason = this.health.unavailableReason?.(model) ?? "cooling_down";
+        }
+      }
       if (!reason) return model;
       this.trail.push({
         model: model.id,
@@ -273,14 +283,14 @@ class FallbackRun {
   private nextAcceptsContinuation(): boolean {
     for (let i = this.position; i < this.chain.length; i++) {
       const model = this.chain[i] as ResolvedModel;
-      if ((i === this.position && this.retry > 0) || !this.skipReason(model, false)) {
-        return model.supportsContinuation;
-      }
+      const usable = !this.skipReason(model) && (this.bypassGate || this.health.available(model));
+      if ((i === this.position && this.retry > 0) || usable) return model.supportsContinuation;
     }
     return false;
   }
 
-  private skipReason(model: ResolvedModel, take: boolean): SkipReason | undefined {
+  /** Reasons of this request's own to pass a model over; health is asked separately. */
+  private skipReason(model: ResolvedModel): SkipReason | undefined {
     if (this.skippedEndpoints.has(model.endpoint)) return "endpoint_failed";
     if (
       this.minContextWindow !== undefined &&
@@ -289,9 +299,7 @@ class FallbackRun {
       return "context_too_small";
     }
     if (this.remainingMs() <= 0) return "deadline";
-    if (this.bypassGate) return undefined;
-    const admitted = take ? this.health.admit(model) : this.health.available(model);
-    return admitted ? undefined : "cooling_down";
+    return undefined;
   }
 
   // ---- the committed stream ----------------------------------------------------------------

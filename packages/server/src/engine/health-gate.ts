@@ -9,8 +9,15 @@ import type { ClassifiedError } from "../errors/classify-error.js";
 export interface HealthGate {
   /** Whether the model is available at all now (no side effects). */
   available(model: ResolvedModel): boolean;
-  /** Whether an attempt on this model may start now; may take a slot (a half-open probe, say). */
-  admit(model: ResolvedModel): boolean;
+  /**
+   * Whether an attempt on this model may start now; may take a slot (a half-open probe, say).
+   * A promise only when a shared store must be asked (taking a deployment-wide probe).
+   */
+  admit(model: ResolvedModel): boolean | Promise<boolean>;
+  /** Why the model is not available (for the trail). Default: cooling_down. */
+  unavailableReason?(model: ResolvedModel): "cooling_down" | "circuit_open" | "unhealthy";
+  /** A cap on this attempt's time to first token: a half-open probe has its own timeout. */
+  attemptTimeoutMs?(model: ResolvedModel): number | undefined;
   onSuccess(model: ResolvedModel, timing: { ttftMs: number; durationMs: number }): void;
   onFailure(model: ResolvedModel, error: ClassifiedError): void;
 }

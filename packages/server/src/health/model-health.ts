@@ -2,15 +2,27 @@ import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js
 import type { HealthGate } from "../engine/health-gate.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
 import type { ErrorKind } from "../errors/error-kind.js";
+import {
+  admit,
+  type BreakerSettings,
+  type CircuitState,
+  CLOSED,
+  isPassable,
+  onFailure,
+  onSuccess,
+} from "./circuit-breaker.js";
 import { countsAgainstModel } from "./counted-kinds.js";
+import type { HealthChanges, HealthStore, SharedHealth } from "./health-store.js";
 import { OutcomeWindow } from "./outcome-window.js";
 
 export type ModelHealthSnapshot = {
   model: string;
   vendor: string;
   endpoint: string;
-  /** available: may be tried; cooling_down: Retry-After; skipped: success rate below the threshold. */
-  state: "available" | "cooling_down" | "skipped";
+  /** closed / open / half_open: the circuit. */
+  circuit: CircuitState["state"];
+  /** available, or why not: cooling_down (Retry-After), open (circuit), skipped (success rate). */
+  state: "available" | "cooling_down" | "open" | "skipped";
   requests: number;
   failures: number;
   successRate: number;
@@ -18,92 +30,272 @@ export type ModelHealthSnapshot = {
   p95TtftMs: number | undefined;
   lastErrorKind: ErrorKind | undefined;
   lastErrorAt: string | undefined;
+  openUntil: string | undefined;
   coolingDownUntil: string | undefined;
 };
 
+export type ModelHealthOptions = {
+  now?: () => number;
+  /** Shares circuits, cooldowns and counts with the deployment's other instances. */
+  store?: HealthStore;
+  /** Milliseconds between syncs with the store. Default 250: others see an open circuit within a second. */
+  syncIntervalMs?: number;
+  /** Where "store unreachable" and "reachable again" go, once each time. Default console. */
+  log?: (message: string) => void;
+};
+
+const MAX_PENDING_OUTCOMES = 10_000;
+
 /**
- * The design's HealthTracker and its Retry-After cooldowns, as the engine's gate: per model a
- * sliding window of outcomes (success rate, time to first token), and a model is skipped while
- * rate-limited or while its success rate is below `skip_threshold` (once the window holds
- * `minimum_requests`, so one early failure does not bench a model for the whole window).
+ * Health tracking as the engine's gate: the design's HealthTracker (a sliding window per model:
+ * success rate, time to first token), Retry-After cooldowns, and a circuit breaker per model with
+ * half-open probes. With a store, instances share it all; when the store is unreachable, each
+ * serves on its own state (fail open) and picks the shared state up again when it returns.
  */
 export class ModelHealth implements HealthGate {
   readonly #windows = new Map<string, OutcomeWindow>();
-  readonly #coolingUntil = new Map<string, number>();
+  readonly #circuits = new Map<string, CircuitState>();
+  readonly #cooling = new Map<string, number>();
+  readonly #breaker: BreakerSettings;
+  readonly #now: () => number;
+  readonly #store: HealthStore | undefined;
+  readonly #log: (message: string) => void;
+  #pending: HealthChanges = { outcomes: [], circuits: new Map(), cooling: new Map() };
+  #shared: SharedHealth | undefined;
+  #degraded = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #syncing: Promise<void> | undefined;
 
   constructor(
     private readonly config: FallbackConfig,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  available(model: ResolvedModel): boolean {
-    return this.#state(model.id, this.now()) === "available";
+    options: ModelHealthOptions = {},
+  ) {
+    const s = config.settings;
+    this.#breaker = {
+      consecutiveFailures: s.circuitBreaker.consecutiveFailures,
+      failureRate: s.circuitBreaker.failureRate,
+      minimumRequests: s.circuitBreaker.minimumRequests,
+      probeTimeoutMs: s.circuitBreaker.probeTimeoutMs,
+      backoffFactor: s.circuitBreaker.backoffFactor,
+      disableDurationMs: s.disableDurationMs,
+      maxDisableDurationMs: s.circuitBreaker.maxDisableDurationMs,
+    };
+    this.#now = options.now ?? Date.now;
+    this.#store = options.store;
+    this.#log = options.log ?? ((message) => console.warn(message));
+    if (this.#store) {
+      this.#timer = setInterval(() => void this.sync(), options.syncIntervalMs ?? 250);
+      this.#timer.unref?.();
+    }
   }
 
-  admit(model: ResolvedModel): boolean {
-    return this.available(model);
+  /** The probe's own timeout: the engine gives a probe attempt no longer than this. */
+  get probeTimeoutMs(): number {
+    return this.#breaker.probeTimeoutMs;
+  }
+
+  available(model: ResolvedModel): boolean {
+    return this.#state(model, this.#now()) === "available";
+  }
+
+  admit(model: ResolvedModel): boolean | Promise<boolean> {
+    const now = this.#now();
+    const state = this.#state(model, now);
+    if (state !== "available") return false;
+    const taken = admit(this.#circuit(model.id), now, this.#breakerFor(model));
+    if (!taken.probe) return true;
+    this.#setCircuit(model.id, taken.next);
+    // Across instances, exactly one takes the probe; without a store (or without Redis) this one does.
+    if (!this.#store || this.#degraded) return true;
+    return this.#store
+      .acquireProbe(model.id, this.#breaker.probeTimeoutMs)
+      .catch((error: unknown) => {
+        this.#markDegraded(error);
+        return true;
+      });
+  }
+
+  unavailableReason(model: ResolvedModel): "cooling_down" | "circuit_open" | "unhealthy" {
+    const state = this.#state(model, this.#now());
+    return state === "open" ? "circuit_open" : state === "skipped" ? "unhealthy" : "cooling_down";
+  }
+
+  attemptTimeoutMs(model: ResolvedModel): number | undefined {
+    return this.#circuit(model.id).state === "half_open" ? this.#breaker.probeTimeoutMs : undefined;
   }
 
   onSuccess(model: ResolvedModel, timing: { ttftMs: number; durationMs: number }): void {
-    this.#window(model.id).add({
-      at: this.now(),
-      ok: true,
-      ttftMs: timing.ttftMs,
-      kind: undefined,
-    });
+    const at = this.#now();
+    this.#window(model.id).add({ at, ok: true, ttftMs: timing.ttftMs, kind: undefined });
+    this.#queueOutcome(model.id, at, true);
+    const circuit = this.#circuit(model.id);
+    const next = onSuccess(circuit);
+    if (next !== circuit) this.#setCircuit(model.id, next);
   }
 
   onFailure(model: ResolvedModel, error: ClassifiedError): void {
     if (!countsAgainstModel(error.kind)) return;
-    const at = this.now();
-    this.#window(model.id).add({ at, ok: false, ttftMs: undefined, kind: error.kind });
+    const at = this.#now();
+    const window = this.#window(model.id);
+    window.add({ at, ok: false, ttftMs: undefined, kind: error.kind });
+    this.#queueOutcome(model.id, at, false);
     if (
       error.kind === "rate_limited" &&
       error.retryAfterMs !== undefined &&
       error.retryAfterMs > 0
     ) {
-      this.#coolingUntil.set(model.id, at + error.retryAfterMs);
+      this.#cooling.set(model.id, at + error.retryAfterMs);
+      this.#pending.cooling.set(model.id, at + error.retryAfterMs);
     }
+    const circuit = this.#circuit(model.id);
+    const next = onFailure(circuit, at, this.#breakerFor(model), {
+      ...this.#counts(model.id, at),
+      consecutiveFailures: window.consecutiveFailures(),
+    });
+    if (next !== circuit) this.#setCircuit(model.id, next);
   }
 
   /** Every configured model's health, in config order. */
   snapshot(): ModelHealthSnapshot[] {
-    const now = this.now();
+    const now = this.#now();
     return [...this.config.models.values()].map((model) => {
       const stats = this.#window(model.id).stats(now);
-      const cooling = this.#coolingUntil.get(model.id);
+      const { requests, failures } = this.#counts(model.id, now);
+      const circuit = this.#circuit(model.id);
+      const cooling = this.#coolingUntil(model.id);
       return {
         model: model.id,
         vendor: model.vendor,
         endpoint: model.endpoint,
-        state: this.#state(model.id, now),
-        requests: stats.requests,
-        failures: stats.failures,
-        successRate: stats.successRate,
+        circuit: circuit.state,
+        state: this.#state(model, now),
+        requests,
+        failures,
+        successRate: requests === 0 ? 1 : (requests - failures) / requests,
         p50TtftMs: stats.p50TtftMs,
         p95TtftMs: stats.p95TtftMs,
         lastErrorKind: stats.lastErrorKind,
-        lastErrorAt:
-          stats.lastErrorAt === undefined ? undefined : new Date(stats.lastErrorAt).toISOString(),
-        coolingDownUntil:
-          cooling !== undefined && cooling > now ? new Date(cooling).toISOString() : undefined,
+        lastErrorAt: iso(stats.lastErrorAt),
+        openUntil: circuit.state === "open" ? iso(circuit.until) : undefined,
+        coolingDownUntil: cooling !== undefined && cooling > now ? iso(cooling) : undefined,
       };
     });
   }
 
-  #state(modelId: string, now: number): ModelHealthSnapshot["state"] {
-    const cooling = this.#coolingUntil.get(modelId);
-    if (cooling !== undefined && cooling > now) return "cooling_down";
-    const { settings } = this.config;
-    const { requests, failures } = this.#window(modelId).counts(now);
-    const successRate = requests === 0 ? 1 : (requests - failures) / requests;
-    if (
-      requests >= settings.circuitBreaker.minimumRequests &&
-      successRate < settings.skipThreshold
-    ) {
-      return "skipped";
+  /** This model's recent p95 time to first token on this instance (for auto hedging). */
+  p95TtftMs(modelId: string): number | undefined {
+    return this.#window(modelId).stats(this.#now()).p95TtftMs;
+  }
+
+  /** Pushes pending changes to the store and takes in the shared view. Runs on the timer. */
+  sync(): Promise<void> {
+    if (!this.#store) return Promise.resolve();
+    this.#syncing ??= this.#doSync().finally(() => {
+      this.#syncing = undefined;
+    });
+    return this.#syncing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.sync();
+  }
+
+  async #doSync(): Promise<void> {
+    const store = this.#store as HealthStore;
+    const changes = this.#pending;
+    this.#pending = { outcomes: [], circuits: new Map(), cooling: new Map() };
+    const now = this.#now();
+    try {
+      const shared = await store.sync(changes, [...this.config.models.keys()], now);
+      this.#shared = shared;
+      // The store is the authority for circuits; changes made since this sync began stay local.
+      for (const id of this.config.models.keys()) {
+        if (this.#pending.circuits.has(id)) continue;
+        const circuit = shared.circuits.get(id) ?? CLOSED;
+        if (circuit.state === "closed") this.#circuits.delete(id);
+        else this.#circuits.set(id, circuit);
+      }
+      for (const [id, until] of shared.cooling) {
+        if (until > (this.#cooling.get(id) ?? 0)) this.#cooling.set(id, until);
+      }
+      if (this.#degraded) {
+        this.#degraded = false;
+        this.#log(
+          "[fallback-chat] shared health store reachable again; using the deployment's shared state",
+        );
+      }
+    } catch (error) {
+      // Keep what could not be written, so the store learns it once it is back.
+      this.#pending.outcomes = [...changes.outcomes, ...this.#pending.outcomes].slice(
+        -MAX_PENDING_OUTCOMES,
+      );
+      for (const [id, circuit] of changes.circuits)
+        if (!this.#pending.circuits.has(id)) this.#pending.circuits.set(id, circuit);
+      for (const [id, until] of changes.cooling)
+        if (!this.#pending.cooling.has(id)) this.#pending.cooling.set(id, until);
+      this.#markDegraded(error);
     }
+  }
+
+  #markDegraded(error: unknown): void {
+    this.#shared = undefined;
+    if (this.#degraded) return;
+    this.#degraded = true;
+    this.#log(
+      `[fallback-chat] shared health store unreachable (${(error as Error).message ?? error}); serving on this instance's own health state until it returns`,
+    );
+  }
+
+  #state(model: ResolvedModel, now: number): ModelHealthSnapshot["state"] {
+    const cooling = this.#coolingUntil(model.id);
+    if (cooling !== undefined && cooling > now) return "cooling_down";
+    if (!isPassable(this.#circuit(model.id), now, this.#breakerFor(model))) return "open";
+    const { requests, failures } = this.#counts(model.id, now);
+    const successRate = requests === 0 ? 1 : (requests - failures) / requests;
+    const { settings } = this.config;
+    if (requests >= settings.circuitBreaker.minimumRequests && successRate < settings.skipThreshold)
+      return "skipped";
     return "available";
+  }
+
+  /** Requests and failures in the window: the deployment's when shared, else this instance's. */
+  #counts(modelId: string, now: number): { requests: number; failures: number } {
+    const shared = this.#shared?.counts.get(modelId);
+    if (!shared) return this.#window(modelId).counts(now);
+    let { requests, failures } = shared;
+    for (const outcome of this.#pending.outcomes) {
+      if (outcome.model !== modelId) continue;
+      requests++;
+      if (!outcome.ok) failures++;
+    }
+    return { requests, failures };
+  }
+
+  #breakerFor(model: ResolvedModel): BreakerSettings {
+    return model.disableDurationMs === this.#breaker.disableDurationMs
+      ? this.#breaker
+      : { ...this.#breaker, disableDurationMs: model.disableDurationMs };
+  }
+
+  #circuit(modelId: string): CircuitState {
+    return this.#circuits.get(modelId) ?? CLOSED;
+  }
+
+  #setCircuit(modelId: string, circuit: CircuitState): void {
+    if (circuit.state === "closed") this.#circuits.delete(modelId);
+    else this.#circuits.set(modelId, circuit);
+    if (this.#store) this.#pending.circuits.set(modelId, circuit);
+  }
+
+  #coolingUntil(modelId: string): number | undefined {
+    return this.#cooling.get(modelId);
+  }
+
+  #queueOutcome(model: string, at: number, ok: boolean): void {
+    if (!this.#store) return;
+    this.#pending.outcomes.push({ model, at, ok });
+    if (this.#pending.outcomes.length > MAX_PENDING_OUTCOMES) this.#pending.outcomes.shift();
   }
 
   #window(modelId: string): OutcomeWindow {
@@ -115,3 +307,5 @@ export class ModelHealth implements HealthGate {
     return window;
   }
 }
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

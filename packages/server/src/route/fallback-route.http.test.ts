@@ -4,7 +4,7 @@ import {
   replyChunks,
   replyText,
 } from "@fallback-chat/fake-upstream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fakeConfig } from "../test-support/fake-config.js";
 import { readUIStream, serveFetchHandlers } from "../test-support/serve-fetch-handler.js";
 import { createFallbackRoute } from "./create-fallback-route.js";
@@ -17,19 +17,21 @@ let server: { url: string; close: () => Promise<void> };
 
 beforeAll(async () => {
   upstream = await createFakeUpstream({ scenario: { apiKeys: [SECRET] } });
+});
+// A fresh route per test: health (circuits, cooldowns) is per engine, and must not leak between tests.
+beforeEach(async () => {
   const config = fakeConfig(upstream, [A, B], {
     task_chains: { fast: [B] },
     cost_tiers: { budget: [B], premium: [A] },
     models: { [A]: { max_retries: 0 } },
   });
-  const route = createFallbackRoute({ config, env: { FAKE_KEY: SECRET } });
-  server = await serveFetchHandlers(route);
+  server = await serveFetchHandlers(createFallbackRoute({ config, env: { FAKE_KEY: SECRET } }));
 });
-afterEach(() => upstream.reset());
-afterAll(async () => {
+afterEach(async () => {
   await server.close();
-  await upstream.close();
+  upstream.reset();
 });
+afterAll(() => upstream.close());
 
 const userMessage = (text: string, id = "u1") => ({
   id,
@@ -343,7 +345,8 @@ describe("bad requests get a 4xx JSON error saying what is wrong", () => {
     expect(json.error.validNames).toEqual(["default", "fast"]);
   });
 
-  it("no bad request reached a model", () => {
+  it("no bad request reached a model", async () => {
+    for (const [, body] of cases) await post(body);
     expect(upstream.requests()).toEqual([]);
   });
 });
