@@ -13,7 +13,8 @@ export type SkipReason =
 export type AttemptRecord = {
   model: string;
   endpoint: string;
-  outcome: "success" | "failed" | "skipped" | "aborted";
+  /** lost: a hedge race's loser, stopped because the other attempt answered first. */
+  outcome: "success" | "failed" | "skipped" | "aborted" | "lost";
   /** 0 for the first try of this model, then 1, 2, … for its retries. */
   retry: number;
   kind?: ErrorKind | undefined;
@@ -29,7 +30,7 @@ export type AttemptRecord = {
 
 /** What the engine reports while it works, to `onEvent`. */
 export type FallbackEvent =
-  | { type: "attempt-start"; model: string; endpoint: string; retry: number }
+  | { type: "attempt-start"; model: string; endpoint: string; retry: number; hedge?: boolean }
   | {
       type: "attempt-failure";
       model: string;

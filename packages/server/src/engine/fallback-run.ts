@@ -43,6 +43,15 @@ export type FallbackStreamResult = LanguageModelV4StreamResult & {
 
 type Part = LanguageModelV4StreamPart;
 type Failure = { model: ResolvedModel; error: ClassifiedError; cause: unknown };
+type AttemptOutcome =
+  | { ok: true; attempt: OpenedAttempt; model: ResolvedModel }
+  | ({ ok: false } & Failure);
+type Pending = {
+  model: ResolvedModel;
+  controller: AbortController;
+  started: number;
+  promise: Promise<AttemptOutcome>;
+};
 type Acquired =
   | { ok: true; attempt: OpenedAttempt; model: ResolvedModel }
   | { ok: false; error: FallbackError };
@@ -87,7 +96,10 @@ class FallbackRun {
   private readonly bypassGate: boolean;
 
   // What is in flight, and why the run stops early.
-  private current: AbortController | undefined;
+  private readonly inFlight = new Set<AbortController>();
+  /** Attempts aborted because another answered first: their end is not a failure. */
+  private readonly lostRace = new WeakSet<AbortController>();
+  private hedges = 0;
   private stopReason: "deadline" | "aborted" | undefined;
   private notRetryable = false;
   private wake: (() => void) | undefined;
@@ -170,31 +182,61 @@ class FallbackRun {
     let last: Failure | undefined;
     for (;;) {
       if (this.stopReason) return { ok: false, error: this.stopError(last) };
-      const model = await this.nextCandidate();
+      let model = await this.nextCandidate();
       if (!model) return { ok: false, error: this.exhaustedError(last) };
       if (last && last.model !== model) {
         this.emit({ type: "fallback", from: last.model.id, to: model.id, kind: last.error.kind });
       }
-      this.emit({
-        type: "attempt-start",
-        model: model.id,
-        endpoint: model.endpoint,
-        retry: this.retry,
-      });
-      const started = performance.now();
+      const outcome = await this.attemptWithHedge(model, prompt);
+      if (outcome.ok) {
+        this.position = this.chain.indexOf(outcome.model);
+        return outcome;
+      }
+      if (outcome.model !== model) {
+        // Both the model and its hedge failed: the walk goes on from the hedge.
+        this.position = this.chain.indexOf(outcome.model);
+        this.retry = 0;
+      }
+      model = outcome.model;
+      last = { model, error: outcome.error, cause: outcome.cause };
+      if ((await this.decide(model, last.error)) === "stop") {
+        return { ok: false, error: this.stopError(last) };
+      }
+    }
+  }
+
+  /** Starts one attempt; its outcome is recorded in the trail when it fails. */
+  private startAttempt(
+    model: ResolvedModel,
+    prompt: LanguageModelV4Prompt,
+    hedge: boolean,
+  ): Pending {
+    this.emit({
+      type: "attempt-start",
+      model: model.id,
+      endpoint: model.endpoint,
+      retry: this.retry,
+      ...(hedge && { hedge }),
+    });
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    const started = performance.now();
+    const retry = this.retry;
+    const run = async (): Promise<AttemptOutcome> => {
       let outcome: Awaited<ReturnType<typeof openAttempt>>;
       try {
         const languageModel = this.options.languageModel(model);
-        this.current = new AbortController();
         const probeCap = this.health.attemptTimeoutMs?.(model);
+        const timeout =
+          probeCap === undefined
+            ? model.firstTokenTimeoutMs
+            : Math.min(probeCap, model.firstTokenTimeoutMs);
         outcome = await openAttempt(
           languageModel,
           { ...this.options.callOptions, prompt },
-          probeCap === undefined
-            ? model.firstTokenTimeoutMs
-            : Math.min(probeCap, model.firstTokenTimeoutMs),
+          timeout,
           this.callerSignal,
-          this.current,
+          controller,
         );
       } catch (error) {
         // The model could not even be built (its key is missing): its endpoint cannot serve us.
@@ -205,14 +247,101 @@ class FallbackRun {
           ms: 0,
         };
       }
+      this.inFlight.delete(controller);
       if (outcome.ok) return { ok: true, attempt: outcome, model };
-
-      last = { model, error: this.withStopReason(outcome.error), cause: outcome.cause };
-      this.record(model, last.error, false, performance.now() - started);
-      if ((await this.decide(model, last.error)) === "stop") {
-        return { ok: false, error: this.stopError(last) };
+      const error = this.withStopReason(outcome.error);
+      if (!controller.signal.aborted || !this.lostRace.has(controller)) {
+        this.record(model, error, false, performance.now() - started, undefined, retry);
       }
+      return { ok: false, model, error, cause: outcome.cause };
+    };
+    return { model, controller, started, promise: run() };
+  }
+
+  /**
+   * One attempt, hedged when hedging is on: if it has no first token after the hedge delay, the
+   * next available model starts in parallel; the first to produce output wins and the other is
+   * aborted (its socket closed). Both are in the trail.
+   */
+  private async attemptWithHedge(
+    model: ResolvedModel,
+    prompt: LanguageModelV4Prompt,
+  ): Promise<AttemptOutcome> {
+    const primary = this.startAttempt(model, prompt, false);
+    const delay = this.hedgeDelay(model);
+    if (delay === undefined) return primary.promise;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fired = await Promise.race([
+      primary.promise,
+      new Promise<"hedge">((resolve) => {
+        timer = setTimeout(resolve, delay, "hedge");
+      }),
+    ]);
+    clearTimeout(timer);
+    if (fired !== "hedge") return fired;
+    const backup = await this.takeHedgeCandidate();
+    if (!backup) return primary.promise;
+    this.hedges++;
+    const hedge = this.startAttempt(backup, prompt, true);
+    const first = await Promise.race([primary.promise, hedge.promise]);
+    const other = first.model === model ? hedge : primary;
+    if (first.ok) {
+      this.cancelLoser(other);
+      return first;
     }
+    // The first to settle failed: the other may still answer.
+    this.health.onFailure(first.model, first.error);
+    const action =
+      first.error.kind === "aborted" ? "fail" : this.settings.errorRules[first.error.kind];
+    if (action === "fail" || this.stopReason) {
+      this.cancelLoser(other);
+      return first;
+    }
+    this.failureEvent(first.model, first.error, undefined);
+    if (action === "skip_endpoint") this.skippedEndpoints.add(first.model.endpoint);
+    return other.promise;
+  }
+
+  /** Stops the attempt that lost a hedge race, and puts it in the trail as such. */
+  private cancelLoser(loser: Pending): void {
+    this.lostRace.add(loser.controller);
+    loser.controller.abort(new DOMException("another attempt answered first", "AbortError"));
+    this.trail.push({
+      model: loser.model.id,
+      endpoint: loser.model.endpoint,
+      outcome: "lost",
+      retry: 0,
+      ms: Math.round(performance.now() - loser.started),
+    });
+    void loser.promise.then((outcome) => {
+      if (outcome.ok) {
+        outcome.attempt.controller.abort();
+        outcome.attempt.reader.cancel().catch(() => {});
+      }
+    });
+  }
+
+  /** The hedge delay for this attempt, or undefined when it is not hedged. */
+  private hedgeDelay(model: ResolvedModel): number | undefined {
+    const hedging = this.settings.hedging;
+    if (hedging.mode === "off" || this.hedges >= hedging.maxHedges || this.retry > 0)
+      return undefined;
+    if (hedging.mode === "fixed") return hedging.afterMs;
+    // auto: the model's recent p95 time to first token (no data yet: no hedge), never below the floor.
+    const p95 = this.health.p95TtftMs?.(model.id);
+    return p95 === undefined ? undefined : Math.max(hedging.floorMs, p95);
+  }
+
+  /** The next model after the current one that may be tried now, admitted as a hedge. */
+  private async takeHedgeCandidate(): Promise<ResolvedModel | undefined> {
+    for (let i = this.position + 1; i < this.chain.length; i++) {
+      const model = this.chain[i] as ResolvedModel;
+      if (this.skipReason(model)) continue;
+      if (this.bypassGate) return model;
+      const admitted = this.health.admit(model);
+      if (typeof admitted === "boolean" ? admitted : await admitted) return model;
+    }
+    return undefined;
   }
 
   /** Applies the rule for a failure of `model` and moves the walk; says whether to go on. */
@@ -413,6 +542,8 @@ class FallbackRun {
     model: ResolvedModel,
   ): Promise<Failure | { finish: Extract<Part, { type: "finish" }> }> {
     const { reader, controller } = attempt;
+    this.inFlight.add(controller); // a stop (deadline, cancel) aborts the committed attempt too
+    if (this.stopReason) controller.abort();
     const idleMs = model.idleTimeoutMs;
     let lastChunkAt = performance.now();
     // One timer per attempt, re-armed only when it fires early: no timer work per chunk.
@@ -451,6 +582,7 @@ class FallbackRun {
     } finally {
       clearTimeout(idleTimer);
       controller.signal.removeEventListener("abort", onAbort);
+      this.inFlight.delete(controller);
     }
   }
 
@@ -592,12 +724,13 @@ class FallbackRun {
     midStream: boolean,
     ms: number,
     ttftMs?: number,
+    retry = this.retry,
   ): void {
     const record: AttemptRecord = {
       model: model.id,
       endpoint: model.endpoint,
       outcome: error ? (error.kind === "aborted" ? "aborted" : "failed") : "success",
-      retry: this.retry,
+      retry,
       ms: Math.round(ms),
     };
     // Only defined fields: the trail travels as JSON in provider metadata.
@@ -675,7 +808,7 @@ class FallbackRun {
       reason === "deadline"
         ? new AttemptTimeoutError("total", this.settings.totalTimeoutMs)
         : this.callerSignal?.reason;
-    this.current?.abort(why);
+    for (const controller of this.inFlight) controller.abort(why);
     this.wake?.();
   }
 

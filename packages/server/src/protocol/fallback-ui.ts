@@ -4,7 +4,7 @@ import type { ErrorKind } from "../errors/error-kind.js";
 /** One attempt of an answer, as the client sees it. */
 export type ClientAttempt = {
   model: string;
-  outcome: "success" | "failed" | "skipped" | "aborted";
+  outcome: "success" | "failed" | "skipped" | "aborted" | "lost";
   kind?: ErrorKind;
   status?: number;
   midStream?: boolean;
@@ -16,7 +16,7 @@ export type ClientAttempt = {
  * Provider error text never reaches the client: failures carry their kind and status only.
  */
 export type ClientFallbackEvent =
-  | { type: "attempt-start"; model: string; retry: number }
+  | { type: "attempt-start"; model: string; retry: number; hedge?: boolean }
   | {
       type: "attempt-failure";
       model: string;

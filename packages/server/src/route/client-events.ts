@@ -6,7 +6,12 @@ import type { ClientAttempt, ClientFallbackEvent } from "../protocol/fallback-ui
 export function toClientEvent(event: FallbackEvent): ClientFallbackEvent | undefined {
   switch (event.type) {
     case "attempt-start":
-      return { type: "attempt-start", model: event.model, retry: event.retry };
+      return {
+        type: "attempt-start",
+        model: event.model,
+        retry: event.retry,
+        ...(event.hedge && { hedge: true }),
+      };
     case "attempt-failure":
       return {
         type: "attempt-failure",

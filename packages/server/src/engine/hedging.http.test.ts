@@ -1,0 +1,123 @@
+import { createFakeUpstream, type FakeUpstream, replyText } from "@fallback-chat/fake-upstream";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { collectStream, eventLog } from "../test-support/collect-stream.js";
+import { FAKE_ENV, fakeConfig } from "../test-support/fake-config.js";
+import { createFallbackModel } from "./create-fallback-model.js";
+import { createFallbackEngine } from "./fallback-engine.js";
+
+const A = "anthropic/claude-3.5-sonnet";
+const B = "openai/gpt-4-turbo";
+const C = "meta-llama/llama-3.1-70b-instruct";
+let upstream: FakeUpstream;
+
+beforeAll(async () => {
+  upstream = await createFakeUpstream();
+});
+afterEach(() => upstream.reset());
+afterAll(() => upstream.close());
+
+type Hedging = NonNullable<NonNullable<Parameters<typeof fakeConfig>[2]["settings"]>["hedging"]>;
+
+function hedged(hedging: Hedging, chain = [A, B, C]) {
+  const engine = createFallbackEngine({
+    config: fakeConfig(upstream, chain, { settings: { hedging } }),
+    env: FAKE_ENV,
+  });
+  const log = eventLog();
+  return { model: createFallbackModel({ engine, onEvent: log.onEvent }), log };
+}
+
+/** Time to the first text the consumer sees, and the collected result. */
+async function timed(model: ReturnType<typeof hedged>["model"]) {
+  const started = performance.now();
+  let ttft = 0;
+  const result = await collectStream(model);
+  const firstDelta = result.parts.findIndex((p) => p.type === "text-delta");
+  ttft = firstDelta >= 0 ? performance.now() - started : 0;
+  return { result, ttft };
+}
+
+describe("hedged first tokens", () => {
+  it("a slow primary gets a parallel backup after the hedge delay; the first token wins, the loser's socket closes", async () => {
+    upstream.setModel(A, { firstTokenMs: 1500 });
+    upstream.setModel(B, { firstTokenMs: 60 });
+    const { model, log } = hedged({ after_ms: 200 });
+    const started = performance.now();
+    const result = await collectStream(model);
+    const elapsed = performance.now() - started;
+    expect(result.text).toBe(replyText(B, "hello", 12));
+    expect(result.response?.modelId).toBe(B);
+    // about hedge delay + the backup's time to first token, far below the primary's 1.5 s
+    expect(elapsed).toBeGreaterThanOrEqual(255);
+    expect(elapsed).toBeLessThan(700);
+    await upstream.whenIdle();
+    expect(upstream.stats(A)).toMatchObject({ requests: 1, clientClosed: 1, completed: 0 });
+    const attempts = (
+      result.providerMetadata as { fallback: { attempts: { model: string; outcome: string }[] } }
+    ).fallback.attempts;
+    expect(attempts.map((a) => [a.model, a.outcome])).toEqual([
+      [A, "lost"],
+      [B, "success"],
+    ]);
+    expect(log.events.filter((e) => e.type === "attempt-start")).toEqual([
+      { type: "attempt-start", model: A, endpoint: "fake", retry: 0 },
+      { type: "attempt-start", model: B, endpoint: "fake", retry: 0, hedge: true },
+    ]);
+  });
+
+  it("the primary still wins when it answers first; the hedge is aborted", async () => {
+    upstream.setModel(A, { firstTokenMs: 300 });
+    upstream.setModel(B, { firstTokenMs: 1500 });
+    const { model } = hedged({ after_ms: 100 });
+    const { result } = await timed(model);
+    expect(result.response?.modelId).toBe(A);
+    await upstream.whenIdle();
+    expect(upstream.stats(B)).toMatchObject({ requests: 1, clientClosed: 1 });
+  });
+
+  it("caps the hedges per request", async () => {
+    for (const id of [A, B, C]) upstream.setModel(id, { firstTokenMs: 400 });
+    const { model } = hedged({ after_ms: 50, max_hedges: 1 });
+    await collectStream(model);
+    expect(
+      upstream.stats(A).requests + upstream.stats(B).requests + upstream.stats(C).requests,
+    ).toBe(2);
+    expect(upstream.stats(C).requests).toBe(0);
+  });
+
+  it("a primary that fails while its hedge runs leaves the hedge to answer", async () => {
+    upstream.fail(A, { type: "hang-before-first-token" }); // times out at 100 ms
+    upstream.setModel(B, { firstTokenMs: 80 }); // hedged at 50 ms: first token at about 130 ms
+    const engine = createFallbackEngine({
+      config: fakeConfig(upstream, [A, B, C], {
+        settings: { hedging: { after_ms: 50 } },
+        models: { [A]: { max_retries: 0, timeout_seconds: 0.1 } },
+      }),
+      env: FAKE_ENV,
+    });
+    const result = await collectStream(createFallbackModel({ engine }));
+    expect(result.response?.modelId).toBe(B);
+    const attempts = (
+      result.providerMetadata as {
+        fallback: { attempts: { model: string; outcome: string; kind?: string }[] };
+      }
+    ).fallback.attempts;
+    expect(attempts.map((a) => [a.model, a.outcome, a.kind])).toEqual([
+      [A, "failed", "timeout"],
+      [B, "success", undefined],
+    ]);
+    expect(upstream.stats(C).requests).toBe(0);
+  });
+
+  it("auto hedges after the model's recent p95 time to first token (with a floor)", async () => {
+    upstream.setModel(A, { firstTokenMs: 80 });
+    const { model, log } = hedged({ after_ms: "auto", floor_ms: 100 });
+    for (let i = 0; i < 5; i++) await collectStream(model); // learn A's p95 (≈ 80 ms → the 100 ms floor)
+    expect(log.events.filter((e) => e.type === "attempt-start" && e.hedge)).toHaveLength(0);
+    upstream.setModel(A, { firstTokenMs: 2000 });
+    upstream.setModel(B, { firstTokenMs: 20 });
+    const { result, ttft } = await timed(model);
+    expect(result.response?.modelId).toBe(B);
+    expect(ttft).toBeLessThan(600);
+  });
+});
