@@ -1,5 +1,6 @@
 import { createFakeUpstream, type FakeUpstream, replyText } from "@fallback-chat/fake-upstream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { FallbackConfigInput } from "../config/config-schema.js";
 import { collectStream, eventLog } from "../test-support/collect-stream.js";
 import { FAKE_ENV, fakeConfig } from "../test-support/fake-config.js";
 import { createFallbackModel } from "./create-fallback-model.js";
@@ -16,7 +17,7 @@ beforeAll(async () => {
 afterEach(() => upstream.reset());
 afterAll(() => upstream.close());
 
-type Hedging = NonNullable<NonNullable<Parameters<typeof fakeConfig>[2]["settings"]>["hedging"]>;
+type Hedging = NonNullable<NonNullable<FallbackConfigInput["fallback"]["settings"]>["hedging"]>;
 
 function hedged(hedging: Hedging, chain = [A, B, C]) {
   const engine = createFallbackEngine({
