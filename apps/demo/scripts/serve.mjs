@@ -12,7 +12,8 @@ let upstream;
 if (!env.OPENROUTER_API_KEY) {
   upstream = await createFakeUpstream({
     port: Number(env.FAKE_UPSTREAM_PORT ?? 0),
-    scenario: { defaults: { firstTokenMs: 300, tokensPerSecond: 30, replyWords: 60 } },
+    // Realistic pacing: a first token after 300 ms, then 40 tokens a second.
+    scenario: { defaults: { firstTokenMs: 300, tokensPerSecond: 40, replyWords: 60 } },
   });
   env.FALLBACK_CHAT_UPSTREAM_URL = upstream.baseURL;
   console.log(`offline mode: fake-upstream at ${upstream.baseURL}`);

@@ -187,6 +187,15 @@ export class ModelHealth implements HealthGate {
     return this.#window(modelId).stats(this.#now()).p95TtftMs;
   }
 
+  /** Forgets everything this instance knows (a demo's "reset", a test's clean slate). */
+  reset(): void {
+    this.#windows.clear();
+    this.#cooling.clear();
+    for (const id of this.#circuits.keys()) if (this.#store) this.#pending.circuits.set(id, CLOSED);
+    this.#circuits.clear();
+    this.#pending.outcomes = [];
+  }
+
   /** Pushes pending changes to the store and takes in the shared view. Runs on the timer. */
   sync(): Promise<void> {
     if (!this.#store) return Promise.resolve();

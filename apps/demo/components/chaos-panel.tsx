@@ -1,0 +1,62 @@
+"use client";
+
+import useSWR from "swr";
+import { CHAOS_ACTIONS, type ChaosAction } from "../lib/chaos-actions";
+
+type ChaosState = { models: { model: string; condition: string }[] };
+
+const fetchState = async (url: string): Promise<ChaosState> => (await fetch(url)).json();
+
+/** Offline only: break and heal the simulated providers, and watch the chat route around them. */
+export function ChaosPanel() {
+  const { data, mutate } = useSWR<ChaosState>("/api/chaos", fetchState, { refreshInterval: 2000 });
+  const act = async (action: ChaosAction, model?: string) => {
+    await fetch("/api/chaos", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ action, ...(model && { model }) }),
+    });
+    await mutate();
+  };
+  return (
+    <section className="panel" aria-labelledby="chaos-title">
+      <h2 id="chaos-title">Chaos</h2>
+      <p className="muted">Make a simulated model fail, then send a message.</p>
+      <ul className="chaos" data-testid="chaos">
+        {data?.models.map(({ model, condition }) => (
+          <li key={model} data-model={model}>
+            <div className="chaos-head">
+              <span className="model-id">{model}</span>
+              <span className={`state ${condition === "healthy" ? "available" : "broken"}`}>
+                {condition}
+              </span>
+            </div>
+            <div className="chaos-actions" role="group" aria-label={`Chaos for ${model}`}>
+              {(Object.keys(CHAOS_ACTIONS) as (keyof typeof CHAOS_ACTIONS)[]).map((action) => (
+                <button
+                  key={action}
+                  type="button"
+                  aria-label={`${CHAOS_ACTIONS[action].label}: ${model}`}
+                  onClick={() => void act(action, model)}
+                >
+                  {CHAOS_ACTIONS[action].label}
+                </button>
+              ))}
+              <button
+                type="button"
+                className="heal"
+                aria-label={`Heal ${model}`}
+                onClick={() => void act("heal", model)}
+              >
+                Heal
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={() => void act("reset")}>
+        Heal all and reset health
+      </button>
+    </section>
+  );
+}

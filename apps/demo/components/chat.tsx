@@ -1,0 +1,119 @@
+"use client";
+
+import { useFallbackChat } from "@fallback-chat/react";
+import { type FormEvent, useState } from "react";
+import { LiveStatus } from "./live-status";
+import { MessageView } from "./message-view";
+
+const TASKS = ["default", "coding", "creative", "fast"] as const;
+const TIERS = ["any", "budget", "standard", "premium"] as const;
+
+export function Chat() {
+  const [task, setTask] = useState<(typeof TASKS)[number]>("default");
+  const [tier, setTier] = useState<(typeof TIERS)[number]>("any");
+  const [input, setInput] = useState("");
+  const chat = useFallbackChat({
+    api: "/api/chat",
+    ...(task !== "default" && { task }),
+    ...(tier !== "any" && { tier }),
+  });
+  const busy = chat.status === "submitted" || chat.status === "streaming";
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const text = input.trim();
+    if (!text || busy) return;
+    setInput("");
+    void chat.sendMessage({ text });
+  };
+
+  return (
+    <section className="chat" aria-label="Chat">
+      <ol className="messages" aria-live="polite">
+        {chat.messages.length === 0 && (
+          <li className="empty">
+            Ask anything. Break a model in the chaos panel and watch the answer find another.
+          </li>
+        )}
+        {chat.messages.map((message) => (
+          <MessageView
+            key={message.id}
+            message={message}
+            answeredBy={chat.answeredBy(message)}
+            trail={chat.trailOf(message)}
+          />
+        ))}
+      </ol>
+
+      <LiveStatus
+        status={chat.fallbackStatus}
+        activeModel={chat.activeModel}
+        attempts={chat.attempts}
+      />
+
+      {chat.fallbackStatus === "error" && (
+        <div className="error" role="alert">
+          <p>{chat.error?.message ?? "No model could answer."}</p>
+          {chat.failedAttempts && (
+            <ul className="trail">
+              {chat.failedAttempts.map((a, i) => (
+                <li key={`${a.model}-${i}`}>
+                  {a.model}: {a.outcome}
+                  {a.kind ? ` (${a.kind}${a.status ? ` ${a.status}` : ""})` : ""}
+                </li>
+              ))}
+            </ul>
+          )}
+          <button type="button" onClick={() => void chat.regenerate()}>
+            Retry
+          </button>
+        </div>
+      )}
+
+      <form className="composer" onSubmit={submit}>
+        <div className="pickers">
+          <label>
+            Task
+            <select value={task} onChange={(e) => setTask(e.target.value as typeof task)}>
+              {TASKS.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Cost tier
+            <select value={tier} onChange={(e) => setTier(e.target.value as typeof tier)}>
+              {TIERS.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="input-row">
+          <label className="visually-hidden" htmlFor="prompt">
+            Message
+          </label>
+          <textarea
+            id="prompt"
+            value={input}
+            placeholder="Send a message"
+            rows={2}
+            onChange={(e) => setInput(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && !e.shiftKey) submit(e);
+            }}
+          />
+          {busy ? (
+            <button type="button" className="stop" onClick={() => void chat.stop()}>
+              Stop
+            </button>
+          ) : (
+            <button type="submit" disabled={!input.trim()}>
+              Send
+            </button>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+"use client";
+
+import type { ClientAttempt, FallbackUIMessage } from "@fallback-chat/server/protocol";
+import Markdown from "react-markdown";
+
+type Props = {
+  message: FallbackUIMessage;
+  answeredBy: string | undefined;
+  trail: readonly ClientAttempt[];
+};
+
+export function MessageView({ message, answeredBy, trail }: Props) {
+  const text = message.parts
+    .filter((part) => part.type === "text")
+    .map((part) => part.text)
+    .join("");
+  const failures = trail.filter((a) => a.outcome !== "success");
+  return (
+    <li className={`message ${message.role}`} data-testid={`message-${message.role}`}>
+      <div className="bubble">
+        {message.role === "assistant" ? <Markdown>{text}</Markdown> : <p>{text}</p>}
+      </div>
+      {message.role === "assistant" && answeredBy && (
+        <div className="meta">
+          <span className="badge" data-testid="model-badge" title="The model that answered">
+            {answeredBy}
+          </span>
+          {failures.length > 0 && (
+            <details className="trail-details" data-testid="trail">
+              <summary>
+                {failures.length} failed {failures.length === 1 ? "attempt" : "attempts"} on the way
+              </summary>
+              <ol className="trail">
+                {trail.map((a, i) => (
+                  <li key={`${a.model}-${i}`} className={a.outcome}>
+                    <span className="trail-model">{a.model}</span> {describe(a)}{" "}
+                    <span className="ms">{a.ms} ms</span>
+                  </li>
+                ))}
+              </ol>
+            </details>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function describe(attempt: ClientAttempt): string {
+  if (attempt.outcome === "success") return "answered";
+  if (attempt.outcome === "skipped") return "skipped";
+  if (attempt.outcome === "lost") return "lost the hedge race";
+  const what = `${attempt.kind ?? "failed"}${attempt.status ? ` ${attempt.status}` : ""}`;
+  return attempt.midStream ? `${what}, mid-stream (discarded)` : what;
+}

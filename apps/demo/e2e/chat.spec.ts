@@ -1,0 +1,96 @@
+import { replyText } from "@fallback-chat/fake-upstream";
+import { expect, type Page, test } from "@playwright/test";
+
+// The demo's default chain (apps/demo/fallback-config.yaml), served offline by fake-upstream.
+const PRIMARY = "anthropic/claude-3.5-sonnet";
+const SECOND = "openai/gpt-4o";
+const REPLY_WORDS = 60; // scripts/serve.mjs's offline scenario
+
+test.beforeEach(async ({ request }) => {
+  // Every test starts from healthy models and a clean health state.
+  expect((await request.post("/api/chaos", { data: { action: "reset" } })).ok()).toBe(true);
+});
+
+async function send(page: Page, text: string) {
+  await page.getByLabel("Message").fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+}
+
+const lastAnswer = (page: Page) => page.getByTestId("message-assistant").last();
+
+async function chaos(page: Page, action: string, model: string) {
+  await page.getByRole("button", { name: `${action}: ${model}`, exact: true }).click();
+  await expect(page.locator(`.chaos li[data-model="${model}"] .state`)).not.toHaveText("healthy");
+}
+
+test("the demo starts offline and answers with a streamed, badged reply", async ({
+  page,
+}, info) => {
+  await page.goto("/");
+  await expect(page.getByTestId("mode")).toHaveText(
+    "Offline mode: simulated providers (fake-upstream)",
+  );
+  await send(page, "Hello there");
+  await expect(page.getByTestId("live-status")).toBeVisible();
+  const answer = lastAnswer(page);
+  await expect(answer.getByTestId("model-badge")).toHaveText(PRIMARY, { timeout: 15_000 });
+  await expect(answer.locator(".bubble")).toHaveText(
+    replyText(PRIMARY, "Hello there", REPLY_WORDS),
+  );
+  await expect(answer.getByTestId("trail")).toHaveCount(0);
+  await page.screenshot({ path: info.outputPath("answer.png"), fullPage: true });
+});
+
+test("breaking the primary in the chaos panel: the next model answers, and the trail says why", async ({
+  page,
+}, info) => {
+  await page.goto("/");
+  await chaos(page, "503", PRIMARY);
+  await send(page, "Are you there?");
+  const answer = lastAnswer(page);
+  await expect(answer.getByTestId("model-badge")).toHaveText(SECOND, { timeout: 15_000 });
+  await expect(answer.locator(".bubble")).toHaveText(
+    replyText(SECOND, "Are you there?", REPLY_WORDS),
+  );
+  await answer.getByText("1 failed attempt on the way").click();
+  await expect(answer.getByTestId("trail")).toContainText(`${PRIMARY} unavailable 503`);
+  await expect(answer.getByTestId("trail")).toContainText(`${SECOND} answered`);
+  await expect(page.locator(`.health tr[data-model="${PRIMARY}"]`)).toContainText("1 / 1");
+  await page.screenshot({ path: info.outputPath("fallback.png"), fullPage: true });
+});
+
+test("a model that dies mid-stream: the answer restarts on the next model with no glued text", async ({
+  page,
+}, info) => {
+  await page.goto("/");
+  await chaos(page, "Die mid-stream", PRIMARY);
+  await send(page, "Tell me a story");
+  const answer = lastAnswer(page);
+  await expect(answer.getByTestId("model-badge")).toHaveText(SECOND, { timeout: 15_000 });
+  // Exactly the second model's answer: nothing of the first one's partial text before it.
+  await expect(answer.locator(".bubble")).toHaveText(
+    replyText(SECOND, "Tell me a story", REPLY_WORDS),
+  );
+  // A cut socket is a network failure: the primary is retried (twice) before the fallback.
+  await answer.getByText("3 failed attempts on the way").click();
+  await expect(answer.getByTestId("trail")).toContainText(
+    `${PRIMARY} network 200, mid-stream (discarded)`,
+  );
+  await page.screenshot({ path: info.outputPath("mid-stream.png"), fullPage: true });
+});
+
+test("stop cancels the answer", async ({ page }, info) => {
+  await page.goto("/");
+  await chaos(page, "Slow", PRIMARY);
+  await send(page, "Write a long essay");
+  const answer = lastAnswer(page);
+  await expect(answer.locator(".bubble")).toContainText(`${PRIMARY}:`, { timeout: 15_000 });
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
+  await expect(page.getByTestId("live-status")).toHaveCount(0);
+  const stopped = await answer.locator(".bubble").innerText();
+  await page.waitForTimeout(800); // at 8 tokens per second, a running stream would have grown
+  await expect(answer.locator(".bubble")).toHaveText(stopped);
+  expect(stopped.length).toBeLessThan(replyText(PRIMARY, "Write a long essay", REPLY_WORDS).length);
+  await page.screenshot({ path: info.outputPath("stopped.png"), fullPage: true });
+});
