@@ -31,7 +31,7 @@ export function ChaosPanel() {
                 {condition}
               </span>
             </div>
-            <div className="chaos-actions" role="group" aria-label={`Chaos for ${model}`}>
+            <fieldset className="chaos-actions" aria-label={`Chaos for ${model}`}>
               {(Object.keys(CHAOS_ACTIONS) as (keyof typeof CHAOS_ACTIONS)[]).map((action) => (
                 <button
                   key={action}
@@ -50,7 +50,7 @@ export function ChaosPanel() {
               >
                 Heal
               </button>
-            </div>
+            </fieldset>
           </li>
         ))}
       </ul>

@@ -88,7 +88,7 @@ test("stop cancels the answer", async ({ page }, info) => {
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
   await expect(page.getByTestId("live-status")).toHaveCount(0);
-  const stopped = await answer.locator(".bubble").innerText();
+  const stopped = (await answer.locator(".bubble").textContent()) ?? "";
   await page.waitForTimeout(800); // at 8 tokens per second, a running stream would have grown
   await expect(answer.locator(".bubble")).toHaveText(stopped);
   expect(stopped.length).toBeLessThan(replyText(PRIMARY, "Write a long essay", REPLY_WORDS).length);
