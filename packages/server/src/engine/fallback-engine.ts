@@ -52,7 +52,7 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
       const perRequest = request.onEvent;
       const global = options.onEvent;
       return streamWithFallback({
-        chain: selectChain(config, request.selector),
+        chain: orderChain(selectChain(config, request.selector), config, health),
         callOptions: request.callOptions,
         settings: config.settings,
         languageModel,
@@ -68,4 +68,18 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
       });
     },
   };
+}
+
+/**
+ * With `health_sorted`, the design's health_aware_fallback: the chain ordered by recent success
+ * rate, best first (a stable sort, so equally healthy models keep their configured order).
+ */
+function orderChain(
+  chain: ResolvedModel[],
+  config: FallbackConfig,
+  health: HealthGate,
+): ResolvedModel[] {
+  if (!config.settings.healthSorted || !health.successRate) return chain;
+  const rate = new Map(chain.map((m) => [m.id, health.successRate?.(m.id) ?? 1]));
+  return chain.sort((a, b) => (rate.get(b.id) ?? 1) - (rate.get(a.id) ?? 1));
 }

@@ -178,8 +178,9 @@ class FallbackRun {
    * Attempts models from where the walk stands until one produces output, applying the rule of
    * each failure's kind: retry with backoff, next model, skip an endpoint, or stop.
    */
-  private async acquire(prompt: LanguageModelV4Prompt): Promise<Acquired> {
-    let last: Failure | undefined;
+  private async acquire(prompt: LanguageModelV4Prompt, after?: Failure): Promise<Acquired> {
+    // After a mid-stream failure, moving on from that model is a fallback too.
+    let last: Failure | undefined = after;
     for (;;) {
       if (this.stopReason) return { ok: false, error: this.stopError(last) };
       let model = await this.nextCandidate();
@@ -631,7 +632,7 @@ class FallbackRun {
     } else {
       this.discard(model);
     }
-    const acquired = await this.acquire(prompt);
+    const acquired = await this.acquire(prompt, failure);
     if (!acquired.ok) {
       this.finishWith(acquired.error);
       return undefined;

@@ -18,6 +18,8 @@ export interface HealthGate {
   unavailableReason?(model: ResolvedModel): "cooling_down" | "circuit_open" | "unhealthy";
   /** A cap on this attempt's time to first token: a half-open probe has its own timeout. */
   attemptTimeoutMs?(model: ResolvedModel): number | undefined;
+  /** The model's success rate in the health window (1 without data), for `health_sorted`. */
+  successRate?(modelId: string): number;
   /** The model's recent p95 time to first token, for `hedging: { after_ms: auto }`. */
   p95TtftMs?(modelId: string): number | undefined;
   onSuccess(model: ResolvedModel, timing: { ttftMs: number; durationMs: number }): void;

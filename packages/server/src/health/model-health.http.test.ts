@@ -4,6 +4,7 @@ import { createFallbackModel } from "../engine/create-fallback-model.js";
 import { createFallbackEngine } from "../engine/fallback-engine.js";
 import { collectStream, eventLog } from "../test-support/collect-stream.js";
 import { FAKE_ENV, fakeConfig } from "../test-support/fake-config.js";
+import { MemoryHealthStore } from "./memory-health-store.js";
 import { ModelHealth } from "./model-health.js";
 
 const A = "anthropic/claude-3.5-sonnet";
@@ -122,5 +123,57 @@ describe("circuit breaker through the engine", () => {
     upstream.heal(B);
     const result = await collectStream(model);
     expect(result.response?.modelId).toBe(B);
+  });
+});
+
+describe("health-sorted chains (the design's health_aware_fallback)", () => {
+  it("orders the chain by recent success rate when health_sorted is on; configured order otherwise", async () => {
+    const run = async (healthSorted: boolean) => {
+      const { model } = setup({
+        models: { [A]: { max_retries: 0 } },
+        settings: {
+          health_sorted: healthSorted,
+          circuit_breaker: { consecutive_failures: 50, minimum_requests: 50 },
+        },
+      });
+      upstream.fail(A, { type: "http-error", status: 503 });
+      await collectStream(model); // A fails once: its success rate drops below B's
+      upstream.heal(A);
+      const before = upstream.stats(A).requests;
+      const result = await collectStream(model);
+      return { answered: result.response?.modelId, triedA: upstream.stats(A).requests - before };
+    };
+    expect(await run(true)).toEqual({ answered: B, triedA: 0 });
+    upstream.reset();
+    expect(await run(false)).toEqual({ answered: A, triedA: 1 });
+  });
+});
+
+describe("MemoryHealthStore", () => {
+  it("shares an open circuit between instances in one process", async () => {
+    const config = fakeConfig(upstream, [A, B], {
+      models: { [A]: { max_retries: 0 } },
+      settings: { circuit_breaker: { consecutive_failures: 2 } },
+    });
+    const store = new MemoryHealthStore(config.settings.healthWindowMs);
+    const one = new ModelHealth(config, { store, syncIntervalMs: 60_000 });
+    const two = new ModelHealth(config, { store, syncIntervalMs: 60_000 });
+    const model = createFallbackModel({
+      engine: createFallbackEngine({ config, env: FAKE_ENV, health: one }),
+    });
+    upstream.fail(A, { type: "http-error", status: 503 });
+    await collectStream(model);
+    await collectStream(model);
+    await one.sync();
+    await two.sync();
+    expect(two.snapshot().find((m) => m.model === A)).toMatchObject({
+      circuit: "open",
+      requests: 2,
+      failures: 2,
+    });
+    expect(await store.acquireProbe(A, 1000)).toBe(true);
+    expect(await store.acquireProbe(A, 1000)).toBe(false);
+    await one.close();
+    await two.close();
   });
 });

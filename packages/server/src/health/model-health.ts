@@ -182,6 +182,11 @@ export class ModelHealth implements HealthGate {
     });
   }
 
+  successRate(modelId: string): number {
+    const { requests, failures } = this.#counts(modelId, this.#now());
+    return requests === 0 ? 1 : (requests - failures) / requests;
+  }
+
   /** This model's recent p95 time to first token on this instance (for auto hedging). */
   p95TtftMs(modelId: string): number | undefined {
     return this.#window(modelId).stats(this.#now()).p95TtftMs;

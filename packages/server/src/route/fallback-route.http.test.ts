@@ -23,7 +23,7 @@ beforeEach(async () => {
   const config = fakeConfig(upstream, [A, B], {
     task_chains: { fast: [B] },
     cost_tiers: { budget: [B], premium: [A] },
-    models: { [A]: { max_retries: 0 } },
+    models: { [A]: { max_retries: 0, timeout_seconds: 0.3 } },
   });
   server = await serveFetchHandlers(createFallbackRoute({ config, env: { FAKE_KEY: SECRET } }));
 });
@@ -198,6 +198,127 @@ describe("POST streams the UI message stream", () => {
     await upstream.whenIdle();
     expect(upstream.stats(A)).toMatchObject({ clientClosed: 1, completed: 0, inFlight: 0 });
     expect(upstream.stats(B).requests).toBe(0);
+  });
+});
+
+describe("each failure kind, as the UI stream shows it", () => {
+  /** The stream without live events, text deltas collapsed: what useChat renders. */
+  const shape = (chunks: Record<string, unknown>[]) =>
+    types(chunks.filter((c) => c.type !== "data-fallback")).filter(
+      (t, i, all) => !(t === "text-delta" && all[i - 1] === "text-delta"),
+    );
+  const live = (chunks: Record<string, unknown>[]) =>
+    chunks
+      .filter((c) => c.type === "data-fallback")
+      .map((c) => {
+        const d = c.data as { type: string; model?: string; kind?: string };
+        return [d.type, d.model, d.kind].filter(Boolean).join(" ");
+      });
+  const answered = [
+    "start",
+    "start-step",
+    "text-start",
+    "text-delta",
+    "text-end",
+    "finish-step",
+    "finish",
+  ];
+  const restarted = [
+    "start",
+    "start-step",
+    "text-start",
+    "text-delta",
+    "text-end",
+    "data-discard",
+    "text-start",
+    "text-delta",
+    "text-end",
+    "finish-step",
+    "finish",
+  ];
+  const failedOver = (kind: string) => [
+    `attempt-start ${A}`,
+    `attempt-failure ${A} ${kind}`,
+    `fallback ${kind}`,
+    `attempt-start ${B}`,
+    `first-token ${B}`,
+  ];
+  const cases: [string, Fault, string[], string[]][] = [
+    ["429 rate_limited", { type: "http-error", status: 429 }, answered, failedOver("rate_limited")],
+    ["500 server", { type: "http-error", status: 500 }, answered, failedOver("server")],
+    ["502 unavailable", { type: "http-error", status: 502 }, answered, failedOver("unavailable")],
+    ["529 unavailable", { type: "http-error", status: 529 }, answered, failedOver("unavailable")],
+    ["404 not_found", { type: "http-error", status: 404 }, answered, failedOver("not_found")],
+    ["408 timeout", { type: "http-error", status: 408 }, answered, failedOver("timeout")],
+    [
+      "hang before the first token: timeout",
+      { type: "hang-before-first-token" },
+      answered,
+      failedOver("timeout"),
+    ],
+    [
+      "a cut before any output: network",
+      { type: "cut-mid-stream", afterChunks: 0 },
+      answered,
+      failedOver("network"),
+    ],
+    [
+      "an in-band error mid-stream: restart",
+      { type: "error-mid-stream", afterChunks: 3 },
+      restarted,
+      [
+        `attempt-start ${A}`,
+        `first-token ${A}`,
+        `attempt-failure ${A} server`,
+        "fallback server",
+        `attempt-start ${B}`,
+        `first-token ${B}`,
+      ],
+    ],
+    [
+      "a silent truncation mid-stream: restart",
+      { type: "truncate-mid-stream", afterChunks: 3 },
+      restarted,
+      [
+        `attempt-start ${A}`,
+        `first-token ${A}`,
+        `attempt-failure ${A} truncated`,
+        "fallback truncated",
+        `attempt-start ${B}`,
+        `first-token ${B}`,
+      ],
+    ],
+    [
+      "401 auth: the endpoint's models are skipped",
+      { type: "http-error", status: 401 },
+      ["start", "error"],
+      [`attempt-start ${A}`, `attempt-failure ${A} auth`, "failed"],
+    ],
+    [
+      "402 payment: the same",
+      { type: "http-error", status: 402 },
+      ["start", "error"],
+      [`attempt-start ${A}`, `attempt-failure ${A} payment`, "failed"],
+    ],
+    [
+      "403 moderation: content_filter, not fallen back",
+      { type: "http-error", status: 403, message: "Your input was flagged by moderation" },
+      ["start", "error"],
+      [`attempt-start ${A}`, `attempt-failure ${A} content_filter`, "failed"],
+    ],
+    [
+      "422 bad_request, not fallen back",
+      { type: "http-error", status: 422 },
+      ["start", "error"],
+      [`attempt-start ${A}`, `attempt-failure ${A} bad_request`, "failed"],
+    ],
+  ];
+
+  it.each(cases)("%s", async (_, fault, expectedShape, expectedLive) => {
+    upstream.fail(A, fault);
+    const { chunks } = await readUIStream(await chat());
+    expect(shape(chunks)).toEqual(expectedShape);
+    expect(live(chunks)).toEqual(expectedLive);
   });
 });
 
