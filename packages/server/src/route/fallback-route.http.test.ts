@@ -1,6 +1,7 @@
 import {
   createFakeUpstream,
   type FakeUpstream,
+  type Fault,
   replyChunks,
   replyText,
 } from "@fallback-chat/fake-upstream";
