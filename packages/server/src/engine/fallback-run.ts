@@ -17,8 +17,10 @@ import type {
   FallbackEventHandler,
   SkipReason,
 } from "./fallback-events.js";
+import { FallbackOutput } from "./fallback-output.js";
 import type { HealthGate } from "./health-gate.js";
 import { type OpenedAttempt, openAttempt } from "./open-attempt.js";
+import { exhaustedError, stoppedError } from "./run-errors.js";
 
 export type FallbackRunOptions = {
   chain: readonly ResolvedModel[];
@@ -41,8 +43,8 @@ export type FallbackStreamResult = LanguageModelV4StreamResult & {
   done: Promise<FallbackRunSummary>;
 };
 
-type Part = LanguageModelV4StreamPart;
 type Failure = { model: ResolvedModel; error: ClassifiedError; cause: unknown };
+type FinishPart = Extract<LanguageModelV4StreamPart, { type: "finish" }>;
 type AttemptOutcome =
   | { ok: true; attempt: OpenedAttempt; model: ResolvedModel }
   | ({ ok: false } & Failure);
@@ -55,16 +57,6 @@ type Pending = {
 type Acquired =
   | { ok: true; attempt: OpenedAttempt; model: ResolvedModel }
   | { ok: false; error: FallbackError };
-
-const EMPTY_USAGE = {
-  inputTokens: {
-    total: undefined,
-    noCache: undefined,
-    cacheRead: undefined,
-    cacheWrite: undefined,
-  },
-  outputTokens: { total: undefined, text: undefined, reasoning: undefined },
-};
 
 /**
  * Streams an answer from the first model of the chain that can give one.
@@ -105,31 +97,9 @@ class FallbackRun {
   private wake: (() => void) | undefined;
   private readonly deadlineTimer: ReturnType<typeof setTimeout>;
 
-  // The output side.
-  private output!: ReadableStreamDefaultController<Part>;
-  private writable = true;
-  private startSent = false;
+  // The consumer's side.
+  private readonly output: FallbackOutput;
   private answeredBy: string | undefined;
-  private readonly openTextIds = new Set<string>();
-  /**
-   * A text-end is held until the next part: a stream that ends its text and then fails (a silent
-   * truncation does exactly that) leaves the block open for a continuation or a discard.
-   */
-  private heldTextEnd: Extract<Part, { type: "text-end" }> | undefined;
-  private readonly streamedTextIds: string[] = [];
-  private readonly streamedToolCallIds: string[] = [];
-  private toolCalled = false;
-  /** The streamed text, kept only under the `continue` policy, where a next model needs it. */
-  private partialText = "";
-  private readonly keepText: boolean;
-  /**
-   * Providers number their blocks from "0" in every stream, so a later attempt's ids would repeat
-   * the earlier attempt's: they get a suffix. The first attempt's parts pass untouched.
-   */
-  private idSuffix = "";
-  private commits = 0;
-  /** While a continuation streams: its first text block's id, and the open block it continues. */
-  private continuation: { from: string | undefined; into: string } | undefined;
   private resolveDone!: (summary: FallbackRunSummary) => void;
 
   constructor(private readonly options: FallbackRunOptions) {
@@ -138,7 +108,11 @@ class FallbackRun {
     this.health = options.health;
     this.callerSignal = options.callOptions.abortSignal;
     this.random = options.random ?? Math.random;
-    this.keepText = this.settings.midStream === "continue";
+    this.output = new FallbackOutput(
+      this.settings.midStream === "continue",
+      () => this.metadata(),
+      () => this.stop("aborted"),
+    );
     this.backoff = this.freshBackoff();
     this.bypassGate =
       this.settings.circuitBreaker.resetWhenAllOpen &&
@@ -148,15 +122,6 @@ class FallbackRun {
   }
 
   async start(): Promise<FallbackStreamResult> {
-    const stream = new ReadableStream<Part>({
-      start: (controller) => {
-        this.output = controller;
-      },
-      cancel: () => {
-        this.writable = false;
-        this.stop("aborted");
-      },
-    });
     const done = new Promise<FallbackRunSummary>((resolve) => {
       this.resolveDone = resolve;
     });
@@ -169,7 +134,7 @@ class FallbackRun {
     this.forwardHead(first.attempt, first.model);
     void this.pump(first.attempt, first.model);
     const { request, response } = first.attempt.result;
-    return { stream, request, response, model: first.model, done };
+    return { stream: this.output.stream, request, response, model: first.model, done };
   }
 
   // ---- walking the chain -------------------------------------------------------------------
@@ -182,9 +147,10 @@ class FallbackRun {
     // After a mid-stream failure, moving on from that model is a fallback too.
     let last: Failure | undefined = after;
     for (;;) {
-      if (this.stopReason) return { ok: false, error: this.stopError(last) };
+      if (this.stopReason) return { ok: false, error: this.stoppedError(last) };
       let model = await this.nextCandidate();
-      if (!model) return { ok: false, error: this.exhaustedError(last) };
+      if (!model)
+        return { ok: false, error: exhaustedError(this.chain.length, this.trailSnapshot(), last) };
       if (last && last.model !== model) {
         this.emit({ type: "fallback", from: last.model.id, to: model.id, kind: last.error.kind });
       }
@@ -201,7 +167,7 @@ class FallbackRun {
       model = outcome.model;
       last = { model, error: outcome.error, cause: outcome.cause };
       if ((await this.decide(model, last.error)) === "stop") {
-        return { ok: false, error: this.stopError(last) };
+        return { ok: false, error: this.stoppedError(last) };
       }
     }
   }
@@ -437,82 +403,9 @@ class FallbackRun {
   /** Forwards an attempt's first parts; `into` makes its first text block continue an open one. */
   private forwardHead(attempt: OpenedAttempt, model: ResolvedModel, into?: string): void {
     this.answeredBy = model.id;
-    this.idSuffix = this.commits++ === 0 ? "" : `~${this.commits}`;
-    this.continuation = into === undefined ? undefined : { from: undefined, into };
+    this.output.beginAttempt(into);
     this.emit({ type: "first-token", model: model.id, ttftMs: Math.round(attempt.ttftMs) });
-    for (const part of attempt.head) this.forward(part, model);
-  }
-
-  /** The per-chunk path: a switch, a few set operations, one enqueue. */
-  private forward(original: Part, model: ResolvedModel): void {
-    if (this.heldTextEnd) this.releaseTextEnd();
-    const part = this.idSuffix ? withIdSuffix(original, this.idSuffix) : original;
-    switch (part.type) {
-      case "text-delta":
-        if (this.keepText) this.partialText += part.delta;
-        if (part.id === this.continuation?.from) {
-          this.write({ ...part, id: this.continuation.into });
-          return;
-        }
-        break;
-      case "stream-start":
-        // Once per answer; every attempt's start still names its model.
-        if (!this.startSent) this.write(part);
-        this.startSent = true;
-        this.write({ type: "response-metadata", modelId: model.id });
-        return;
-      case "reasoning-start":
-        this.streamedTextIds.push(part.id);
-        break;
-      case "response-metadata":
-        // The answering model as configured, not the endpoint's own id for it.
-        this.write({ ...part, modelId: model.id });
-        return;
-      case "text-start":
-        if (this.continuation && this.continuation.from === undefined) {
-          this.continuation.from = part.id;
-          return;
-        }
-        this.openTextIds.add(part.id);
-        this.streamedTextIds.push(part.id);
-        break;
-      case "text-end":
-        if (part.id === this.continuation?.from) {
-          this.heldTextEnd = { ...part, id: this.continuation.into };
-          this.continuation = undefined;
-        } else {
-          this.heldTextEnd = part;
-        }
-        return;
-      case "tool-input-start":
-        this.toolCalled = true;
-        break;
-      case "tool-call":
-        this.toolCalled = true;
-        this.streamedToolCallIds.push(part.toolCallId);
-        break;
-      case "finish":
-        this.write({
-          ...part,
-          providerMetadata: { ...part.providerMetadata, fallback: this.metadata() },
-        });
-        return;
-    }
-    this.write(part);
-  }
-
-  private releaseTextEnd(): void {
-    const part = this.heldTextEnd as Extract<Part, { type: "text-end" }>;
-    this.heldTextEnd = undefined;
-    this.openTextIds.delete(part.id);
-    this.write(part);
-  }
-
-  /** Ends every text block still open (a held text-end included). */
-  private closeTextBlocks(): void {
-    this.heldTextEnd = undefined;
-    for (const id of this.openTextIds) this.write({ type: "text-end", id });
-    this.openTextIds.clear();
+    for (const part of attempt.head) this.output.forward(part, model);
   }
 
   /** Reads committed attempts to the end, recovering from mid-stream failures. */
@@ -525,8 +418,8 @@ class FallbackRun {
         const durationMs = performance.now() - attempt.startedAt;
         this.record(model, undefined, false, durationMs, attempt.ttftMs);
         this.health.onSuccess(model, { ttftMs: attempt.ttftMs, durationMs });
-        this.forward(outcome.finish, model); // after the record: the finish carries the whole trail
-        this.close();
+        this.output.forward(outcome.finish, model); // after the record: the finish carries the trail
+        this.output.close();
         this.end(model.id);
         return;
       }
@@ -541,7 +434,7 @@ class FallbackRun {
   private async drain(
     attempt: OpenedAttempt,
     model: ResolvedModel,
-  ): Promise<Failure | { finish: Extract<Part, { type: "finish" }> }> {
+  ): Promise<Failure | { finish: FinishPart }> {
     const { reader, controller } = attempt;
     this.inFlight.add(controller); // a stop (deadline, cancel) aborts the committed attempt too
     if (this.stopReason) controller.abort();
@@ -571,7 +464,7 @@ class FallbackRun {
           if (reason === "error") throw new Error("the stream finished with an error");
           return { finish: value };
         }
-        this.forward(value, model);
+        this.output.forward(value, model);
       }
     } catch (thrown) {
       const reason = controller.signal.aborted ? controller.signal.reason : undefined;
@@ -599,7 +492,7 @@ class FallbackRun {
     if (error.kind === "aborted" || this.stopReason) {
       this.failureEvent(model, error, undefined);
       if (error.kind !== "aborted") this.health.onFailure(model, error);
-      this.finishWith(this.stopError(failure));
+      this.finishWith(this.stoppedError(failure));
       return undefined;
     }
     if (this.settings.midStream === "fail") {
@@ -618,19 +511,18 @@ class FallbackRun {
       return undefined;
     }
     if ((await this.decide(model, error)) === "stop") {
-      this.finishWith(this.stopError(failure));
+      this.finishWith(this.stoppedError(failure));
       return undefined;
     }
     let prompt = this.options.callOptions.prompt;
-    const into = this.continuableTextId();
+    const open = this.output.continuableTextId();
+    const into = open !== undefined && this.nextAcceptsContinuation() ? open : undefined;
     if (into !== undefined) {
-      this.heldTextEnd = undefined; // the continuation ends the block itself
-      prompt = [
-        ...prompt,
-        { role: "assistant", content: [{ type: "text", text: this.partialText }] },
-      ];
+      this.output.prepareContinuation();
+      const partial = this.output.partialText;
+      prompt = [...prompt, { role: "assistant", content: [{ type: "text", text: partial }] }];
     } else {
-      this.discard(model);
+      this.emit({ type: "discard", model: model.id, ...this.output.discard() });
     }
     const acquired = await this.acquire(prompt, failure);
     if (!acquired.ok) {
@@ -641,25 +533,6 @@ class FallbackRun {
     return acquired;
   }
 
-  /** The open text block a next model may continue, under `continue` and when it accepts that. */
-  private continuableTextId(): string | undefined {
-    if (!this.keepText || this.toolCalled || this.openTextIds.size !== 1) return undefined;
-    return this.nextAcceptsContinuation() ? [...this.openTextIds][0] : undefined;
-  }
-
-  /** Closes the open text blocks and tells the consumer to drop everything streamed so far. */
-  private discard(model: ResolvedModel): void {
-    this.closeTextBlocks();
-    this.emit({
-      type: "discard",
-      model: model.id,
-      textIds: this.streamedTextIds.splice(0),
-      toolCallIds: this.streamedToolCallIds.splice(0),
-    });
-    this.partialText = "";
-    this.toolCalled = false;
-  }
-
   // ---- errors ------------------------------------------------------------------------------
 
   /** After the deadline every failure is a timeout, whatever the aborted attempt said. */
@@ -667,54 +540,10 @@ class FallbackRun {
     return this.stopReason === "deadline" ? { ...error, kind: "timeout" } : error;
   }
 
-  private stopError(last: Failure | undefined): FallbackError {
-    const trail = this.trailSnapshot();
-    const cause = { cause: last?.cause };
-    if (this.stopReason === "deadline") {
-      const message = `No answer within the total deadline of ${this.settings.totalTimeoutMs} ms`;
-      return new FallbackError("deadline", message, trail, "timeout", undefined, cause);
-    }
-    if (this.notRetryable && last) {
-      const { kind, status, message } = last.error;
-      const what = `${kind}${status ? ` ${status}` : ""}`;
-      return new FallbackError(
-        "not_retryable",
-        `${last.model.id} rejected the request (${what}), which no other model would accept: ${message}`,
-        trail,
-        kind,
-        status,
-        cause,
-      );
-    }
-    return new FallbackError(
-      "aborted",
-      "The request was cancelled",
-      trail,
-      "aborted",
-      undefined,
-      cause,
-    );
-  }
-
-  private exhaustedError(last: Failure | undefined): FallbackError {
-    const attempts = this.trail.filter((r) => r.outcome !== "skipped").length;
-    const summary = this.trail
-      .map((r) => {
-        const what =
-          r.outcome === "skipped"
-            ? `skipped (${r.skipReason})`
-            : `${r.kind}${r.status ? ` ${r.status}` : ""}`;
-        return `${r.model}: ${what}`;
-      })
-      .join("; ");
-    return new FallbackError(
-      "all_failed",
-      `All ${this.chain.length} models failed (${attempts} attempts): ${summary || "the chain is empty"}`,
-      this.trailSnapshot(),
-      last?.error.kind,
-      last?.error.status,
-      { cause: last?.cause },
-    );
+  private stoppedError(last: Failure | undefined): FallbackError {
+    const reason =
+      this.stopReason === "deadline" ? "deadline" : this.notRetryable ? "not_retryable" : "aborted";
+    return stoppedError(reason, this.trailSnapshot(), last, this.settings.totalTimeoutMs);
   }
 
   // ---- bookkeeping -------------------------------------------------------------------------
@@ -813,30 +642,11 @@ class FallbackRun {
     this.wake?.();
   }
 
-  private write(part: Part): void {
-    if (this.writable) this.output.enqueue(part);
-  }
-
-  /** Ends the stream on an error: an error part, then a finish with the trail. Nothing for a cancel. */
+  /** Ends the stream on an error (an error part, then a finish with the trail); quietly on a cancel. */
   private finishWith(error: FallbackError): void {
-    if (error.reason !== "aborted") {
-      this.closeTextBlocks();
-      this.write({ type: "error", error });
-      this.write({
-        type: "finish",
-        finishReason: { unified: "error", raw: undefined },
-        usage: EMPTY_USAGE,
-        providerMetadata: { fallback: this.metadata() },
-      });
-    }
-    this.close();
+    if (error.reason === "aborted") this.output.close();
+    else this.output.fail(error);
     this.end(undefined);
-  }
-
-  private close(): void {
-    if (!this.writable) return;
-    this.writable = false;
-    this.output.close();
   }
 
   private end(model: string | undefined): void {
@@ -846,23 +656,5 @@ class FallbackRun {
     const totalMs = Math.round(performance.now() - this.startedAt);
     this.emit({ type: "finish", model, ok: model !== undefined, trail, totalMs });
     this.resolveDone({ model, trail });
-  }
-}
-
-/** A copy of a block part with its id made unique to its attempt; other parts as they are. */
-function withIdSuffix(part: Part, suffix: string): Part {
-  switch (part.type) {
-    case "text-start":
-    case "text-delta":
-    case "text-end":
-    case "reasoning-start":
-    case "reasoning-delta":
-    case "reasoning-end":
-    case "tool-input-start":
-    case "tool-input-delta":
-    case "tool-input-end":
-      return { ...part, id: part.id + suffix };
-    default:
-      return part;
   }
 }

@@ -1,0 +1,201 @@
+import type { JSONObject, LanguageModelV4StreamPart } from "@ai-sdk/provider";
+import type { ResolvedModel } from "../config/fallback-config.js";
+
+type Part = LanguageModelV4StreamPart;
+type TextEnd = Extract<Part, { type: "text-end" }>;
+
+const EMPTY_USAGE = {
+  inputTokens: {
+    total: undefined,
+    noCache: undefined,
+    cacheRead: undefined,
+    cacheWrite: undefined,
+  },
+  outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+};
+
+/**
+ * The consumer's side of a fallback run: one stream, whatever attempts feed it. It sends one
+ * stream start, names the answering model, keeps block ids unique across attempts, holds each
+ * text-end until the next part (so a stream that ends its text and then fails leaves the block
+ * open for a continuation or a discard), and knows what a restart must void.
+ */
+export class FallbackOutput {
+  readonly stream: ReadableStream<Part>;
+  #controller!: ReadableStreamDefaultController<Part>;
+  #writable = true;
+  #startSent = false;
+  #commits = 0;
+  /** Providers number their blocks from "0" in every stream: later attempts get a suffix. */
+  #idSuffix = "";
+  readonly #openTextIds = new Set<string>();
+  #heldTextEnd: TextEnd | undefined;
+  #streamedTextIds: string[] = [];
+  #streamedToolCallIds: string[] = [];
+  #toolCalled = false;
+  /** The streamed text, kept only when a continuation may need it. */
+  #partialText = "";
+  /** While a continuation streams: its first text block's id, and the open block it continues. */
+  #continuation: { from: string | undefined; into: string } | undefined;
+
+  constructor(
+    private readonly keepText: boolean,
+    /** The `fallback` provider metadata of the finish: the answering model and the trail. */
+    private readonly metadata: () => JSONObject,
+    onCancel: () => void,
+  ) {
+    this.stream = new ReadableStream<Part>({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      cancel: () => {
+        this.#writable = false;
+        onCancel();
+      },
+    });
+  }
+
+  get partialText(): string {
+    return this.#partialText;
+  }
+
+  /** An attempt starts feeding the stream; `into` makes its first text block continue that open one. */
+  beginAttempt(into?: string): void {
+    this.#idSuffix = this.#commits++ === 0 ? "" : `~${this.#commits}`;
+    this.#continuation = into === undefined ? undefined : { from: undefined, into };
+  }
+
+  /** The per-chunk path: a switch, a few set operations, one enqueue; no copy on the first attempt. */
+  forward(original: Part, model: ResolvedModel): void {
+    if (this.#heldTextEnd) this.#releaseTextEnd();
+    const part = this.#idSuffix ? withIdSuffix(original, this.#idSuffix) : original;
+    switch (part.type) {
+      case "text-delta":
+        if (this.keepText) this.#partialText += part.delta;
+        if (part.id === this.#continuation?.from) {
+          this.#write({ ...part, id: this.#continuation.into });
+          return;
+        }
+        break;
+      case "stream-start":
+        // Once per answer; every attempt's start still names its model.
+        if (!this.#startSent) this.#write(part);
+        this.#startSent = true;
+        this.#write({ type: "response-metadata", modelId: model.id });
+        return;
+      case "reasoning-start":
+        this.#streamedTextIds.push(part.id);
+        break;
+      case "response-metadata":
+        // The answering model as configured, not the endpoint's own id for it.
+        this.#write({ ...part, modelId: model.id });
+        return;
+      case "text-start":
+        if (this.#continuation && this.#continuation.from === undefined) {
+          this.#continuation.from = part.id;
+          return;
+        }
+        this.#openTextIds.add(part.id);
+        this.#streamedTextIds.push(part.id);
+        break;
+      case "text-end":
+        if (part.id === this.#continuation?.from) {
+          this.#heldTextEnd = { ...part, id: this.#continuation.into };
+          this.#continuation = undefined;
+        } else {
+          this.#heldTextEnd = part;
+        }
+        return;
+      case "tool-input-start":
+        this.#toolCalled = true;
+        break;
+      case "tool-call":
+        this.#toolCalled = true;
+        this.#streamedToolCallIds.push(part.toolCallId);
+        break;
+      case "finish":
+        this.#write({
+          ...part,
+          providerMetadata: { ...part.providerMetadata, fallback: this.metadata() },
+        });
+        return;
+    }
+    this.#write(part);
+  }
+
+  /** The one open text block a next model could continue; none after a tool call. */
+  continuableTextId(): string | undefined {
+    if (!this.keepText || this.#toolCalled || this.#openTextIds.size !== 1) return undefined;
+    return [...this.#openTextIds][0];
+  }
+
+  /** A continuation will end the open block itself: the held text-end is dropped. */
+  prepareContinuation(): void {
+    this.#heldTextEnd = undefined;
+  }
+
+  /** Closes the open blocks and returns what was streamed so far: the consumer must drop it. */
+  discard(): { textIds: string[]; toolCallIds: string[] } {
+    this.#closeTextBlocks();
+    const voided = { textIds: this.#streamedTextIds, toolCallIds: this.#streamedToolCallIds };
+    this.#streamedTextIds = [];
+    this.#streamedToolCallIds = [];
+    this.#partialText = "";
+    this.#toolCalled = false;
+    return voided;
+  }
+
+  /** Ends the stream on an error: the open blocks, an error part, then a finish with the trail. */
+  fail(error: unknown): void {
+    this.#closeTextBlocks();
+    this.#write({ type: "error", error });
+    this.#write({
+      type: "finish",
+      finishReason: { unified: "error", raw: undefined },
+      usage: EMPTY_USAGE,
+      providerMetadata: { fallback: this.metadata() },
+    });
+    this.close();
+  }
+
+  close(): void {
+    if (!this.#writable) return;
+    this.#writable = false;
+    this.#controller.close();
+  }
+
+  #write(part: Part): void {
+    if (this.#writable) this.#controller.enqueue(part);
+  }
+
+  #releaseTextEnd(): void {
+    const part = this.#heldTextEnd as TextEnd;
+    this.#heldTextEnd = undefined;
+    this.#openTextIds.delete(part.id);
+    this.#write(part);
+  }
+
+  #closeTextBlocks(): void {
+    this.#heldTextEnd = undefined;
+    for (const id of this.#openTextIds) this.#write({ type: "text-end", id });
+    this.#openTextIds.clear();
+  }
+}
+
+/** A copy of a block part with its id made unique to its attempt; other parts as they are. */
+function withIdSuffix(part: Part, suffix: string): Part {
+  switch (part.type) {
+    case "text-start":
+    case "text-delta":
+    case "text-end":
+    case "reasoning-start":
+    case "reasoning-delta":
+    case "reasoning-end":
+    case "tool-input-start":
+    case "tool-input-delta":
+    case "tool-input-end":
+      return { ...part, id: part.id + suffix };
+    default:
+      return part;
+  }
+}
