@@ -1,0 +1,157 @@
+// fallback-chat beside the two peers built for AI SDK 7 (ai-fallback, ai-retry), each configured
+// to fall back from a primary to a backup, against fake-upstream on loopback:
+//   - happy path: median time to first token, and what it adds over the plain model;
+//   - primary answers 503: median time to the backup's first token;
+//   - primary dies mid-stream after 5 chunks: what the consumer ends up showing (for fallback-chat,
+//     without the text blocks it announced as discarded, as its route and hook do).
+import { createOpenAI } from "@ai-sdk/openai";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { createFakeUpstream, type Fault, replyText } from "@fallback-chat/fake-upstream";
+import { createFallbackModel, resolveConfig } from "@fallback-chat/server";
+import { streamText } from "ai";
+import { createFallback } from "ai-fallback";
+import { createRetryableModel, error } from "ai-retry/language-model";
+import { summarize } from "./stats.js";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+const WARMUP = 30;
+const PRIMARY = "openai/gpt-4-turbo";
+const BACKUP = "anthropic/claude-3.5-sonnet";
+
+const upstream = await createFakeUpstream({ scenario: { defaults: { replyWords: 30 } } });
+const openai = createOpenAI({ baseURL: upstream.baseURL, apiKey: "bench" });
+const primary = () => openai.chat(PRIMARY);
+const backup = () => openai.chat(BACKUP);
+
+/** Text blocks fallback-chat told its consumer to discard (what the route and the hook drop). */
+const discarded = new Set<string>();
+function fallbackChat(breaker: boolean): LanguageModelV4 {
+  return createFallbackModel({
+    config: resolveConfig(
+      {
+        fallback: {
+          default_chain: [PRIMARY, BACKUP],
+          default_endpoint: "fake",
+          endpoints: { fake: { base_url: upstream.baseURL, api_key_env: "BENCH_KEY" } },
+          models: { [PRIMARY]: { max_retries: 0 } },
+          // Without the breaker every request fails over; with it the primary is skipped after 3 failures.
+          ...(!breaker && {
+            settings: {
+              circuit_breaker: { consecutive_failures: 1_000_000, minimum_requests: 1_000_000 },
+            },
+          }),
+        },
+      },
+      { env: { BENCH_KEY: "bench" } },
+    ),
+    env: { BENCH_KEY: "bench" },
+    onEvent: (event) => {
+      if (event.type === "discard") for (const id of event.textIds) discarded.add(id);
+    },
+  });
+}
+const contenders: [string, () => LanguageModelV4][] = [
+  ["@ai-sdk/openai alone (no fallback)", primary],
+  ["fallback-chat (breaker off)", () => fallbackChat(false)],
+  ["fallback-chat (default breaker)", () => fallbackChat(true)],
+  [
+    "ai-fallback 3.0.0",
+    () => createFallback({ models: [primary(), backup()] }) as unknown as LanguageModelV4,
+  ],
+  [
+    "ai-retry 2.4.0",
+    () =>
+      createRetryableModel({
+        model: primary(),
+        retries: [error(() => true).switch({ model: backup() })],
+      }) as LanguageModelV4,
+  ],
+];
+
+type Run = { ttft: number; text: string; failed: boolean };
+/** One request; `text` is what a consumer shows: every text block but those it was told to discard. */
+async function once(model: LanguageModelV4, prompt: string): Promise<Run> {
+  const started = performance.now();
+  let ttft = Number.NaN;
+  const blocks = new Map<string, string>();
+  let failed = false;
+  discarded.clear();
+  const result = streamText({ model, prompt, maxRetries: 0, onError: () => {} });
+  try {
+    for await (const part of result.fullStream) {
+      if (part.type === "text-delta") {
+        if (blocks.size === 0) ttft = performance.now() - started;
+        blocks.set(part.id, (blocks.get(part.id) ?? "") + part.text);
+      }
+      if (part.type === "error") failed = true;
+    }
+  } catch {
+    failed = true;
+  }
+  const text = [...blocks]
+    .filter(([id]) => !discarded.has(id))
+    .map(([, t]) => t)
+    .join("");
+  return { ttft, text, failed };
+}
+
+/**
+ * Median time to first token of every contender under one fault, interleaved (the order rotates
+ * each round) so that none runs on a colder process than the others.
+ */
+async function medianTtfts(models: LanguageModelV4[], fault: Fault): Promise<string[]> {
+  upstream.reset();
+  upstream.fail(PRIMARY, fault);
+  const ttfts = models.map(() => [] as number[]);
+  const failures = models.map(() => 0);
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    for (let k = 0; k < models.length; k++) {
+      const index = (i + k) % models.length;
+      const run = await once(models[index] as LanguageModelV4, `q${i}`);
+      if (i < WARMUP) continue;
+      if (run.failed || Number.isNaN(run.ttft)) failures[index] = (failures[index] ?? 0) + 1;
+      else ttfts[index]?.push(run.ttft);
+    }
+  }
+  return ttfts.map((sample, index) => {
+    const failed = failures[index] ?? 0;
+    if (failed === RUNS) return "fails";
+    return `${summarize(sample).p50.toFixed(2)} ms${failed ? ` (${failed} failed)` : ""}`;
+  });
+}
+
+/** What the consumer sees when the primary dies after 5 chunks. */
+async function midStream(make: () => LanguageModelV4): Promise<string> {
+  upstream.reset();
+  upstream.fail(PRIMARY, { type: "cut-mid-stream", afterChunks: 5 });
+  const { text, failed } = await once(make(), "story");
+  const clean = replyText(BACKUP, "story", 30);
+  const partial = replyText(PRIMARY, "story", 30).split(" ").slice(0, 5).join(" ");
+  if (text === clean) return "backup's answer only";
+  if (text === partial + clean || (text.startsWith(partial) && text.endsWith(clean)))
+    return "partial + backup glued";
+  if (text === partial) return failed ? "partial, then an error" : "partial, no error";
+  return failed ? `error after ${text.length} chars` : `other (${text.length} chars)`;
+}
+
+console.log(
+  `peer comparison: ${RUNS} runs each after ${WARMUP} warm-up, 30-chunk answers, loopback`,
+);
+console.log(
+  `${"".padEnd(36)}${"TTFT healthy".padEnd(16)}${"TTFT primary 503".padEnd(20)}primary cut mid-stream`,
+);
+const healthy = await medianTtfts(
+  contenders.map(([, make]) => make()),
+  { type: "none" },
+);
+const failover = await medianTtfts(
+  contenders.map(([, make]) => make()),
+  { type: "http-error", status: 503 },
+);
+for (const [index, [name, make]] of contenders.entries()) {
+  const cut = await midStream(make);
+  console.log(
+    `${name.padEnd(36)}${(healthy[index] ?? "").padEnd(16)}${(failover[index] ?? "").padEnd(20)}${cut}`,
+  );
+}
+await upstream.close();
