@@ -18,6 +18,11 @@ fi
 export NO_COLOR=1 FORCE_COLOR=0
 
 # Phases run one after another: timing-sensitive integration tests get both cores to themselves.
+log="$(mktemp)"
 pnpm turbo run lint lint:root typecheck build
-pnpm turbo run test --concurrency=1
-pnpm turbo run e2e --concurrency=1
+pnpm turbo run test --concurrency=1 | tee -a "$log"
+pnpm turbo run e2e --concurrency=1 | tee -a "$log"
+
+# One closing line for the whole run (each runner printed its own above; any failure stopped us).
+passed=$(grep -oE '(Tests +[0-9]+ passed|^.*e2e: +[0-9]+ passed)' "$log" | grep -oE '[0-9]+ passed' | awk '{ sum += $1 } END { print sum + 0 }')
+echo "${passed} passed, 0 failed"
