@@ -1,7 +1,7 @@
 "use client";
 
 import { useFallbackChat } from "@fallback-chat/react";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { LiveStatus } from "./live-status";
 import { MessageView } from "./message-view";
 
@@ -18,6 +18,11 @@ export function Chat() {
     ...(tier !== "any" && { tier }),
   });
   const busy = chat.status === "submitted" || chat.status === "streaming";
+  const list = useRef<HTMLOListElement>(null);
+  // Follow the answer as it streams: runs whenever the messages change.
+  useEffect(() => {
+    list.current?.scrollTo({ top: list.current.scrollHeight });
+  }, [chat.messages]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -29,7 +34,7 @@ export function Chat() {
 
   return (
     <section className="chat" aria-label="Chat">
-      <ol className="messages" aria-live="polite">
+      <ol className="messages" aria-live="polite" ref={list}>
         {chat.messages.length === 0 && (
           <li className="empty">
             Ask anything. Break a model in the chaos panel and watch the answer find another.
