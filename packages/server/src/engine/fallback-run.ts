@@ -132,7 +132,11 @@ class FallbackRun {
       throw first.error;
     }
     this.forwardHead(first.attempt, first.model);
-    void this.pump(first.attempt, first.model);
+    this.pump(first.attempt, first.model).catch((error: unknown) => {
+      // A bug here must end the answer with an error, not hang it or crash the process.
+      this.output.fail(error);
+      this.end(undefined);
+    });
     const { request, response } = first.attempt.result;
     return { stream: this.output.stream, request, response, model: first.model, done };
   }
