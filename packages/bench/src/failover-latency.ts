@@ -2,8 +2,8 @@
 // each way, against fake-upstream on loopback. With no sleeping before a failover, a failover
 // before the first token should cost about one extra round trip; a timeout costs the timeout.
 import { createFakeUpstream, type Fault } from "@fallback-chat/fake-upstream";
-import { createFallbackModel, resolveConfig } from "@fallback-chat/server";
 import { streamText } from "ai";
+import { fallbackOnFake, NO_BREAKER } from "./fallback-on-fake.js";
 import { formatSummary, summarize } from "./stats.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -12,37 +12,13 @@ const BACKUP = "anthropic/claude-3.5-sonnet";
 const FIRST_TOKEN_TIMEOUT_S = 0.25;
 
 const upstream = await createFakeUpstream({ scenario: { defaults: { replyWords: 20 } } });
-const config = resolveConfig(
-  {
-    fallback: {
-      default_chain: [PRIMARY, BACKUP],
-      default_endpoint: "fake",
-      endpoints: { fake: { base_url: upstream.baseURL, api_key_env: "BENCH_KEY" } },
-      models: { [PRIMARY]: { max_retries: 0 } },
-      settings: {
-        first_token_timeout_seconds: FIRST_TOKEN_TIMEOUT_S,
-        // Measure the failover itself: keep the circuit from opening and skipping the primary.
-        circuit_breaker: { consecutive_failures: 1_000_000, minimum_requests: 1_000_000 },
-      },
-    },
-  },
-  { env: { BENCH_KEY: "bench" } },
-);
-const model = createFallbackModel({ config, env: { BENCH_KEY: "bench" } });
+const model = fallbackOnFake(upstream, [PRIMARY, BACKUP], {
+  first_token_timeout_seconds: FIRST_TOKEN_TIMEOUT_S,
+  ...NO_BREAKER, // measure the failover itself, not the breaker skipping the primary
+});
 // The same chain with the default circuit breaker: after 3 failures the primary is skipped.
-const withBreaker = createFallbackModel({
-  config: resolveConfig(
-    {
-      fallback: {
-        default_chain: [PRIMARY, BACKUP],
-        default_endpoint: "fake",
-        endpoints: { fake: { base_url: upstream.baseURL, api_key_env: "BENCH_KEY" } },
-        models: { [PRIMARY]: { max_retries: 0 } },
-      },
-    },
-    { env: { BENCH_KEY: "bench" } },
-  ),
-  env: { BENCH_KEY: "bench" },
+const withBreaker = fallbackOnFake(upstream, [PRIMARY, BACKUP], {
+  first_token_timeout_seconds: FIRST_TOKEN_TIMEOUT_S,
 });
 
 const cases: [string, Fault, number, typeof model][] = [

@@ -7,10 +7,11 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { createFakeUpstream, type Fault, replyText } from "@fallback-chat/fake-upstream";
-import { createFallbackModel, resolveConfig } from "@fallback-chat/server";
+import type { FallbackEventHandler } from "@fallback-chat/server";
 import { streamText } from "ai";
 import { createFallback } from "ai-fallback";
 import { createRetryableModel, error } from "ai-retry/language-model";
+import { fallbackOnFake, NO_BREAKER } from "./fallback-on-fake.js";
 import { summarize } from "./stats.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
@@ -25,31 +26,12 @@ const backup = () => openai.chat(BACKUP);
 
 /** Text blocks fallback-chat told its consumer to discard (what the route and the hook drop). */
 const discarded = new Set<string>();
-function fallbackChat(breaker: boolean): LanguageModelV4 {
-  return createFallbackModel({
-    config: resolveConfig(
-      {
-        fallback: {
-          default_chain: [PRIMARY, BACKUP],
-          default_endpoint: "fake",
-          endpoints: { fake: { base_url: upstream.baseURL, api_key_env: "BENCH_KEY" } },
-          models: { [PRIMARY]: { max_retries: 0 } },
-          // Without the breaker every request fails over; with it the primary is skipped after 3 failures.
-          ...(!breaker && {
-            settings: {
-              circuit_breaker: { consecutive_failures: 1_000_000, minimum_requests: 1_000_000 },
-            },
-          }),
-        },
-      },
-      { env: { BENCH_KEY: "bench" } },
-    ),
-    env: { BENCH_KEY: "bench" },
-    onEvent: (event) => {
-      if (event.type === "discard") for (const id of event.textIds) discarded.add(id);
-    },
-  });
-}
+const onEvent: FallbackEventHandler = (event) => {
+  if (event.type === "discard") for (const id of event.textIds) discarded.add(id);
+};
+const fallbackChat = (breaker: boolean) =>
+  fallbackOnFake(upstream, [PRIMARY, BACKUP], breaker ? {} : NO_BREAKER, onEvent);
+
 const contenders: [string, () => LanguageModelV4][] = [
   ["@ai-sdk/openai alone (no fallback)", primary],
   ["fallback-chat (breaker off)", () => fallbackChat(false)],

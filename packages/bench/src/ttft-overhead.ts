@@ -3,8 +3,8 @@
 // fake-upstream on loopback, interleaved so that both see the same machine conditions.
 import { createOpenAI } from "@ai-sdk/openai";
 import { createFakeUpstream } from "@fallback-chat/fake-upstream";
-import { createFallbackModel, resolveConfig } from "@fallback-chat/server";
 import { type LanguageModel, streamText } from "ai";
+import { fallbackOnFake } from "./fallback-on-fake.js";
 import { formatSummary, summarize } from "./stats.js";
 
 const WARMUP = 100;
@@ -16,17 +16,7 @@ const upstream = await createFakeUpstream({
   scenario: { defaults: { replyWords: 40, chunkSize: 1 } },
 });
 const plain = createOpenAI({ baseURL: upstream.baseURL, apiKey: "bench" }).chat(PRIMARY);
-const config = resolveConfig(
-  {
-    fallback: {
-      default_chain: [PRIMARY, BACKUP],
-      default_endpoint: "fake",
-      endpoints: { fake: { base_url: upstream.baseURL, api_key_env: "BENCH_KEY" } },
-    },
-  },
-  { env: { BENCH_KEY: "bench" } },
-);
-const fallback = createFallbackModel({ config, env: { BENCH_KEY: "bench" } });
+const fallback = fallbackOnFake(upstream, [PRIMARY, BACKUP]);
 
 async function once(model: LanguageModel, i: number): Promise<[number, number]> {
   const started = performance.now();

@@ -4,22 +4,17 @@ import {
   replyChunks,
   replyText,
 } from "@fallback-chat/fake-upstream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FallbackError } from "../errors/fallback-error.js";
 import { collectStream, eventLog } from "../test-support/collect-stream.js";
 import { FAKE_ENV, fakeConfig } from "../test-support/fake-config.js";
+import { useFakeUpstream } from "../test-support/use-fake-upstream.js";
 import { createFallbackModel } from "./create-fallback-model.js";
 
 const A = "anthropic/claude-3.5-sonnet";
 const B = "openai/gpt-4-turbo";
 const C = "meta-llama/llama-3.1-70b-instruct";
-let upstream: FakeUpstream;
-
-beforeAll(async () => {
-  upstream = await createFakeUpstream();
-});
-afterEach(() => upstream.reset());
-afterAll(() => upstream.close());
+const upstream = useFakeUpstream();
 
 function model(chain = [A, B, C], overrides: Parameters<typeof fakeConfig>[2] = {}) {
   const log = eventLog();

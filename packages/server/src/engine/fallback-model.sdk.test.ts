@@ -1,20 +1,15 @@
-import { createFakeUpstream, type FakeUpstream, replyText } from "@fallback-chat/fake-upstream";
+import { replyText } from "@fallback-chat/fake-upstream";
 import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from "ai";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ChainSelectionError } from "../errors/chain-selection-error.js";
 import { FAKE_ENV, fakeConfig } from "../test-support/fake-config.js";
+import { useFakeUpstream } from "../test-support/use-fake-upstream.js";
 import { createFallbackModel } from "./create-fallback-model.js";
 
 // The fallback model in the AI SDK's own calls: tools, generateText, structured output.
 const A = "anthropic/claude-3.5-sonnet";
 const B = "openai/gpt-4-turbo";
-let upstream: FakeUpstream;
-
-beforeAll(async () => {
-  upstream = await createFakeUpstream();
-});
-afterEach(() => upstream.reset());
-afterAll(() => upstream.close());
+const upstream = useFakeUpstream();
 
 const fallbackModel = (overrides: Parameters<typeof fakeConfig>[2] = {}) =>
   createFallbackModel({ config: fakeConfig(upstream, [A, B], overrides), env: FAKE_ENV });

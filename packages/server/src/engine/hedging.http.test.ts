@@ -1,21 +1,16 @@
-import { createFakeUpstream, type FakeUpstream, replyText } from "@fallback-chat/fake-upstream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { replyText } from "@fallback-chat/fake-upstream";
+import { describe, expect, it } from "vitest";
 import type { FallbackConfigInput } from "../config/config-schema.js";
 import { collectStream, eventLog } from "../test-support/collect-stream.js";
 import { FAKE_ENV, fakeConfig } from "../test-support/fake-config.js";
+import { useFakeUpstream } from "../test-support/use-fake-upstream.js";
 import { createFallbackModel } from "./create-fallback-model.js";
 import { createFallbackEngine } from "./fallback-engine.js";
 
 const A = "anthropic/claude-3.5-sonnet";
 const B = "openai/gpt-4-turbo";
 const C = "meta-llama/llama-3.1-70b-instruct";
-let upstream: FakeUpstream;
-
-beforeAll(async () => {
-  upstream = await createFakeUpstream();
-});
-afterEach(() => upstream.reset());
-afterAll(() => upstream.close());
+const upstream = useFakeUpstream();
 
 type Hedging = NonNullable<NonNullable<FallbackConfigInput["fallback"]["settings"]>["hedging"]>;
 

@@ -1,21 +1,15 @@
-import { createFakeUpstream, type FakeUpstream } from "@fallback-chat/fake-upstream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createFallbackModel } from "../engine/create-fallback-model.js";
 import { createFallbackEngine } from "../engine/fallback-engine.js";
 import { collectStream, eventLog } from "../test-support/collect-stream.js";
 import { FAKE_ENV, fakeConfig } from "../test-support/fake-config.js";
+import { useFakeUpstream } from "../test-support/use-fake-upstream.js";
 import { MemoryHealthStore } from "./memory-health-store.js";
 import { ModelHealth } from "./model-health.js";
 
 const A = "anthropic/claude-3.5-sonnet";
 const B = "openai/gpt-4-turbo";
-let upstream: FakeUpstream;
-
-beforeAll(async () => {
-  upstream = await createFakeUpstream();
-});
-afterEach(() => upstream.reset());
-afterAll(() => upstream.close());
+const upstream = useFakeUpstream();
 
 function setup(overrides: Parameters<typeof fakeConfig>[2] = {}) {
   const config = fakeConfig(upstream, [A, B], {
