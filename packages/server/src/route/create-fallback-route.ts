@@ -2,7 +2,6 @@ import {
   convertToModelMessages,
   createUIMessageStream,
   createUIMessageStreamResponse,
-  type InferUIMessageChunk,
   stepCountIs,
   streamText,
   type ToolSet,
@@ -22,6 +21,7 @@ import { ChainSelectionError } from "../errors/chain-selection-error.js";
 import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
 import { withoutDiscarded } from "../protocol/visible-parts.js";
 import { safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
+import { DiscardMarkers } from "./discard-markers.js";
 import { jsonError } from "./json-error.js";
 import { type ChatRequestLimits, DEFAULT_LIMITS, readChatRequest } from "./read-chat-request.js";
 
@@ -123,9 +123,7 @@ function streamAnswer(
 ): Response {
   const attempts: ClientAttempt[] = [];
   let answeredBy: string | undefined;
-  // Text blocks a restart voided, by id: the discard marker goes right after the block's end.
-  const pendingDiscards = new Map<string, string>();
-  let discardNow: string | undefined;
+  const markers = new DiscardMarkers();
 
   const stream = createUIMessageStream<FallbackUIMessage>({
     originalMessages: messages,
@@ -149,9 +147,7 @@ function streamAnswer(
             return;
           }
           if (event.type === "discard") {
-            const last = event.textIds.at(-1);
-            if (last === undefined) discardNow = event.model;
-            else pendingDiscards.set(last, event.model);
+            markers.voided(event.model, event.textIds);
             return;
           }
           const data = toClientEvent(event);
@@ -179,43 +175,8 @@ function streamAnswer(
             ? { ...(answeredBy && { model: answeredBy }), attempts: [...attempts] }
             : undefined,
       });
-      writer.merge(
-        ui.pipeThrough(
-          placeDiscardMarkers(pendingDiscards, () => {
-            const model = discardNow;
-            discardNow = undefined;
-            return model;
-          }),
-        ),
-      );
+      writer.merge(ui.pipeThrough(markers.transform()));
     },
   });
   return createUIMessageStreamResponse({ stream });
-}
-
-type Chunk = InferUIMessageChunk<FallbackUIMessage>;
-
-/**
- * Puts each `data-discard` marker in the stream right after the end of the last text block the
- * restart voided, so that in the message's parts it follows exactly what it voids.
- */
-function placeDiscardMarkers(
-  pending: Map<string, string>,
-  takeImmediate: () => string | undefined,
-): TransformStream<Chunk, Chunk> {
-  return new TransformStream({
-    transform(chunk, controller) {
-      const immediate = takeImmediate();
-      if (immediate !== undefined)
-        controller.enqueue({ type: "data-discard", data: { model: immediate } });
-      controller.enqueue(chunk);
-      if (chunk.type === "text-end") {
-        const model = pending.get(chunk.id);
-        if (model !== undefined) {
-          pending.delete(chunk.id);
-          controller.enqueue({ type: "data-discard", data: { model } });
-        }
-      }
-    },
-  });
 }

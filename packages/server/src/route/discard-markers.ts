@@ -1,0 +1,44 @@
+import type { InferUIMessageChunk } from "ai";
+import type { FallbackUIMessage } from "../protocol/fallback-ui.js";
+
+type Chunk = InferUIMessageChunk<FallbackUIMessage>;
+
+/**
+ * Places each `data-discard` marker in the UI stream right after the last text block a restart
+ * voided, so that in the message's parts it follows exactly what it voids. The engine reports a
+ * discard before its closing text-end has travelled through streamText, so a marker waits for that
+ * block's end, or goes out with the next chunk when the block had already ended.
+ */
+export class DiscardMarkers {
+  readonly #afterBlock = new Map<string, string>();
+  readonly #ended = new Set<string>();
+  #next: string | undefined;
+
+  /** A restart voided these text blocks of `model`. */
+  voided(model: string, textIds: readonly string[]): void {
+    const last = textIds.at(-1);
+    if (last === undefined || this.#ended.has(last)) this.#next = model;
+    else this.#afterBlock.set(last, model);
+  }
+
+  /** The UI stream with the markers in place. */
+  transform(): TransformStream<Chunk, Chunk> {
+    return new TransformStream({
+      transform: (chunk, controller) => {
+        if (this.#next !== undefined) {
+          controller.enqueue({ type: "data-discard", data: { model: this.#next } });
+          this.#next = undefined;
+        }
+        controller.enqueue(chunk);
+        if (chunk.type !== "text-end") return;
+        const model = this.#afterBlock.get(chunk.id);
+        if (model === undefined) {
+          this.#ended.add(chunk.id);
+          return;
+        }
+        this.#afterBlock.delete(chunk.id);
+        controller.enqueue({ type: "data-discard", data: { model } });
+      },
+    });
+  }
+}
