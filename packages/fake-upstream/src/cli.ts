@@ -9,7 +9,8 @@ const usage = `Usage: fake-upstream [--port 4010] [--host 127.0.0.1] [--scenario
 An OpenAI/OpenRouter-compatible chat-completions server with scriptable faults.
 Control it at runtime through /_fake/* (see the package README).`;
 
-async function main(): Promise<number> {
+/** Starts the server, or returns the exit code of a usage error. */
+async function main(): Promise<number | "serving"> {
   let values: { port?: string; host?: string; scenario?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -58,9 +59,9 @@ async function main(): Promise<number> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  return -1;
+  return "serving";
 }
 
-main().then((code) => {
-  if (code >= 0) process.exit(code);
+main().then((outcome) => {
+  if (outcome !== "serving") process.exit(outcome);
 });
