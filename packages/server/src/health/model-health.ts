@@ -189,7 +189,7 @@ export class ModelHealth implements HealthGate {
 
   /** This model's recent p95 time to first token on this instance (for auto hedging). */
   p95TtftMs(modelId: string): number | undefined {
-    return this.#window(modelId).stats(this.#now()).p95TtftMs;
+    return this.#window(modelId).ttftPercentiles(this.#now()).p95;
   }
 
   /** Forgets everything this instance knows (a demo's "reset", a test's clean slate). */

@@ -18,13 +18,28 @@ export type WindowStats = {
   lastErrorAt: number | undefined;
 };
 
+/** How long a computed latency percentile is reused before the window is sorted again. */
+const PERCENTILE_TTL_MS = 1000;
+/** Below this many samples percentiles are recomputed on every change: a few samples move them a lot. */
+const EXACT_BELOW = 20;
+
 /**
  * One model's outcomes over the last `windowMs`, oldest first. Old entries are dropped as new ones
- * arrive and on read; `maxEntries` bounds memory for a model that is very busy.
+ * arrive and on read; `maxEntries` bounds memory for a model that is very busy. Counts are kept
+ * running, so the checks made on every request cost the same whatever the window holds.
  */
 export class OutcomeWindow {
   #outcomes: Outcome[] = [];
   #head = 0;
+  #failures = 0;
+  #consecutiveFailures = 0;
+  #percentiles: { p50: number | undefined; p95: number | undefined } = {
+    p50: undefined,
+    p95: undefined,
+  };
+  #percentilesAt = Number.NEGATIVE_INFINITY;
+  #percentileSamples = 0;
+  #newLatencies = true;
 
   constructor(
     private readonly windowMs: number,
@@ -33,56 +48,68 @@ export class OutcomeWindow {
 
   add(outcome: Outcome): void {
     this.#outcomes.push(outcome);
-    if (this.#outcomes.length - this.#head > this.maxEntries) this.#head++;
+    if (!outcome.ok) this.#failures++;
+    if (outcome.ttftMs !== undefined) this.#newLatencies = true;
+    this.#consecutiveFailures = outcome.ok ? 0 : this.#consecutiveFailures + 1;
+    if (this.#outcomes.length - this.#head > this.maxEntries) this.#drop();
     this.#prune(outcome.at);
   }
 
-  stats(now: number): WindowStats {
+  /** Requests and failures in the window. */
+  counts(now: number): { requests: number; failures: number } {
     this.#prune(now);
-    let failures = 0;
-    let lastError: Outcome | undefined;
+    return { requests: this.#outcomes.length - this.#head, failures: this.#failures };
+  }
+
+  /** Failures in a row at the newest end (all of them, even those older than the window). */
+  consecutiveFailures(): number {
+    return this.#consecutiveFailures;
+  }
+
+  /**
+   * Recent p50 / p95 time to first token of successes. Reused for up to a second once there are
+   * enough samples; with few, recomputed whenever a new one arrives (each moves them a lot).
+   */
+  ttftPercentiles(now: number): { p50: number | undefined; p95: number | undefined } {
+    const fresh = now - this.#percentilesAt < PERCENTILE_TTL_MS;
+    if (fresh && (!this.#newLatencies || this.#percentileSamples >= EXACT_BELOW))
+      return this.#percentiles;
+    this.#prune(now);
     const ttfts: number[] = [];
     for (let i = this.#head; i < this.#outcomes.length; i++) {
-      const outcome = this.#outcomes[i] as Outcome;
-      if (!outcome.ok) {
-        failures++;
-        lastError = outcome;
-      } else if (outcome.ttftMs !== undefined) {
-        ttfts.push(outcome.ttftMs);
-      }
+      const ttft = (this.#outcomes[i] as Outcome).ttftMs;
+      if (ttft !== undefined) ttfts.push(ttft);
     }
-    const requests = this.#outcomes.length - this.#head;
     ttfts.sort((a, b) => a - b);
+    this.#percentiles = { p50: percentile(ttfts, 0.5), p95: percentile(ttfts, 0.95) };
+    this.#percentilesAt = now;
+    this.#percentileSamples = ttfts.length;
+    this.#newLatencies = false;
+    return this.#percentiles;
+  }
+
+  stats(now: number): WindowStats {
+    const { requests, failures } = this.counts(now);
+    let lastError: Outcome | undefined;
+    for (let i = this.#outcomes.length - 1; i >= this.#head && !lastError; i--) {
+      const outcome = this.#outcomes[i] as Outcome;
+      if (!outcome.ok) lastError = outcome;
+    }
+    const { p50, p95 } = this.ttftPercentiles(now);
     return {
       requests,
       failures,
       successRate: requests === 0 ? 1 : (requests - failures) / requests,
-      p50TtftMs: percentile(ttfts, 0.5),
-      p95TtftMs: percentile(ttfts, 0.95),
+      p50TtftMs: p50,
+      p95TtftMs: p95,
       lastErrorKind: lastError?.kind,
       lastErrorAt: lastError?.at,
     };
   }
 
-  /** Requests and failures only: what availability checks need, without sorting latencies. */
-  counts(now: number): { requests: number; failures: number } {
-    this.#prune(now);
-    let failures = 0;
-    for (let i = this.#head; i < this.#outcomes.length; i++)
-      if (!(this.#outcomes[i] as Outcome).ok) failures++;
-    return { requests: this.#outcomes.length - this.#head, failures };
-  }
-
-  /** Failures in a row at the newest end of the window. */
-  consecutiveFailures(): number {
-    let count = 0;
-    for (
-      let i = this.#outcomes.length - 1;
-      i >= this.#head && !(this.#outcomes[i] as Outcome).ok;
-      i--
-    )
-      count++;
-    return count;
+  #drop(): void {
+    if (!(this.#outcomes[this.#head] as Outcome).ok) this.#failures--;
+    this.#head++;
   }
 
   #prune(now: number): void {
@@ -91,7 +118,7 @@ export class OutcomeWindow {
       this.#head < this.#outcomes.length &&
       (this.#outcomes[this.#head] as Outcome).at <= cutoff
     )
-      this.#head++;
+      this.#drop();
     // Compact once the dead prefix dominates, so the array does not grow for ever.
     if (this.#head > 64 && this.#head * 2 > this.#outcomes.length) {
       this.#outcomes = this.#outcomes.slice(this.#head);

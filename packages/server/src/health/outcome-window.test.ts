@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { OutcomeWindow } from "./outcome-window.js";
+
+const ok = (at: number, ttftMs = 100) => ({ at, ok: true, ttftMs, kind: undefined });
+const fail = (at: number) => ({ at, ok: false, ttftMs: undefined, kind: "server" as const });
+
+describe("OutcomeWindow", () => {
+  it("counts only what is inside the window", () => {
+    const window = new OutcomeWindow(1000);
+    window.add(fail(0));
+    window.add(ok(500));
+    window.add(fail(900));
+    expect(window.counts(950)).toEqual({ requests: 3, failures: 2 });
+    expect(window.counts(1200)).toEqual({ requests: 2, failures: 1 }); // the failure at 0 aged out
+    expect(window.counts(2000)).toEqual({ requests: 0, failures: 0 });
+    expect(window.stats(2000).successRate).toBe(1);
+  });
+
+  it("bounds its entries, keeping the counts right", () => {
+    const window = new OutcomeWindow(60_000, 3);
+    for (let i = 0; i < 5; i++) window.add(i % 2 === 0 ? fail(i) : ok(i));
+    expect(window.counts(10)).toEqual({ requests: 3, failures: 2 }); // entries 2, 3, 4
+  });
+
+  it("tracks failures in a row and reports the last error", () => {
+    const window = new OutcomeWindow(60_000);
+    window.add(fail(1));
+    window.add(ok(2));
+    window.add(fail(3));
+    window.add(fail(4));
+    expect(window.consecutiveFailures()).toBe(2);
+    expect(window.stats(5)).toMatchObject({ lastErrorKind: "server", lastErrorAt: 4 });
+  });
+
+  it("computes latency percentiles of successes, exact while few, reused for a second once 20", () => {
+    const window = new OutcomeWindow(60_000);
+    window.add(ok(1, 50));
+    expect(window.ttftPercentiles(2)).toEqual({ p50: 50, p95: 50 });
+    window.add(ok(3, 70));
+    expect(window.ttftPercentiles(4).p95).toBe(70); // few samples: recomputed at once
+    for (let i = 3; i <= 20; i++) window.add(ok(i, i * 10));
+    expect(window.ttftPercentiles(100)).toEqual({ p50: 100, p95: 190 });
+    window.add(ok(101, 5000));
+    expect(window.ttftPercentiles(200).p95).toBe(190); // 20 samples: reused
+    expect(window.ttftPercentiles(1200).p95).toBe(200); // a second later: recomputed
+  });
+});
