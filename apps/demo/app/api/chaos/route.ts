@@ -15,12 +15,21 @@ const bodySchema = z.strictObject({
 
 const error = (status: number, message: string) =>
   Response.json({ error: { message } }, { status });
+const OFFLINE_ONLY = "The chaos panel works only offline, on simulated providers";
+
+/** Calls fake-upstream's control API; undefined when it cannot be reached or refuses. */
+async function control(url: string, init?: RequestInit): Promise<Response | undefined> {
+  const response = await fetch(url, init).catch(() => undefined);
+  return response?.ok ? response : undefined;
+}
 
 /** The chaos panel's state: which simulated models are broken, and how. */
 export async function GET(): Promise<Response> {
   const { controlUrl, models } = demo();
-  if (!controlUrl) return error(404, "The chaos panel works only offline, on simulated providers");
-  const state = (await (await fetch(`${controlUrl}/state`)).json()) as {
+  if (!controlUrl) return error(404, OFFLINE_ONLY);
+  const response = await control(`${controlUrl}/state`);
+  if (!response) return error(502, "fake-upstream is not reachable");
+  const state = (await response.json()) as {
     models: Record<
       string,
       { script: { fault: { type: string; status?: number }; firstTokenMs: number } }
@@ -30,14 +39,10 @@ export async function GET(): Promise<Response> {
     models: models.map((model) => {
       const script = state.models[model]?.script;
       const fault = script?.fault;
-      const condition =
-        fault && fault.type !== "none"
-          ? fault.type === "http-error"
-            ? String(fault.status)
-            : fault.type
-          : (script?.firstTokenMs ?? 0) > 1000
-            ? "slow"
-            : "healthy";
+      let condition = "healthy";
+      if (fault && fault.type !== "none")
+        condition = fault.type === "http-error" ? String(fault.status) : fault.type;
+      else if ((script?.firstTokenMs ?? 0) > 1000) condition = "slow";
       return { model, condition };
     }),
   });
@@ -45,34 +50,35 @@ export async function GET(): Promise<Response> {
 
 export async function POST(request: Request): Promise<Response> {
   const { controlUrl, models, health } = demo();
-  if (!controlUrl) return error(404, "The chaos panel works only offline, on simulated providers");
-  let body: z.infer<typeof bodySchema>;
+  if (!controlUrl) return error(404, OFFLINE_ONLY);
+  let json: unknown;
   try {
-    const parsed = bodySchema.safeParse(await request.json());
-    if (!parsed.success)
-      return error(
-        400,
-        parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-      );
-    body = parsed.data;
+    json = await request.json();
   } catch {
     return error(400, "The body is not valid JSON");
   }
-  if (body.action === "reset") {
-    await fetch(`${controlUrl}/reset`, { method: "POST" });
+  const parsed = bodySchema.safeParse(json);
+  if (!parsed.success) {
+    return error(
+      400,
+      parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+    );
+  }
+  const { action, model } = parsed.data;
+  if (action === "reset") {
+    if (!(await control(`${controlUrl}/reset`, { method: "POST" })))
+      return error(502, "fake-upstream is not reachable");
     health.reset();
     return Response.json({ ok: true });
   }
-  if (!body.model || !models.includes(body.model))
-    return error(400, `model: one of ${models.join(", ")}`);
-  const path = `${controlUrl}/models/${encodeURIComponent(body.model)}`;
-  const response =
-    body.action === "heal"
-      ? await fetch(path, { method: "DELETE" })
-      : await fetch(path, {
-          method: "PUT",
-          body: JSON.stringify(CHAOS_ACTIONS[body.action].patch),
-        });
-  if (!response.ok) return error(502, "fake-upstream refused the change");
+  if (!model || !models.includes(model)) return error(400, `model: one of ${models.join(", ")}`);
+  const path = `${controlUrl}/models/${encodeURIComponent(model)}`;
+  const changed = await control(
+    path,
+    action === "heal"
+      ? { method: "DELETE" }
+      : { method: "PUT", body: JSON.stringify(CHAOS_ACTIONS[action].patch) },
+  );
+  if (!changed) return error(502, "fake-upstream did not take the change");
   return Response.json({ ok: true });
 }

@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+
+// The demo's own chaos API: bad input gets a 4xx JSON error saying what is wrong.
+test("the chaos API rejects bad input with a clear 4xx", async ({ request }) => {
+  const cases: [unknown, RegExp][] = [
+    [{ action: "explode", model: "openai/gpt-4o" }, /^action: /],
+    [{ action: "fail-503" }, /^model: one of /],
+    [{ action: "fail-503", model: "nobody/nothing" }, /^model: one of /],
+    [{ action: "heal", model: "openai/gpt-4o", extra: 1 }, /extra/],
+  ];
+  for (const [data, message] of cases) {
+    const response = await request.post("/api/chaos", { data });
+    expect(response.status(), JSON.stringify(data)).toBe(400);
+    expect((await response.json()).error.message).toMatch(message);
+  }
+  const notJson = await request.post("/api/chaos", {
+    data: Buffer.from("{"), // raw bytes: a string would be sent as a JSON string
+    headers: { "content-type": "application/json" },
+  });
+  expect(notJson.status()).toBe(400);
+  expect((await notJson.json()).error.message).toBe("The body is not valid JSON");
+});
+
+test("the chat API rejects a bad body with a 4xx, through the demo", async ({ request }) => {
+  const response = await request.post("/api/chat", { data: { messages: [], model: "x/y" } });
+  expect(response.status()).toBe(400);
+  expect((await response.json()).error.code).toBe("invalid_request");
+});
