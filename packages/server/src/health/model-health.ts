@@ -1,7 +1,6 @@
 import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js";
 import type { HealthGate } from "../engine/health-gate.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
-import type { ErrorKind } from "../errors/error-kind.js";
 import {
   admit,
   type BreakerSettings,
@@ -13,7 +12,7 @@ import {
 } from "./circuit-breaker.js";
 import { countsAgainstModel } from "./counted-kinds.js";
 import type { HealthChanges, HealthStore, SharedHealth } from "./health-store.js";
-import { OutcomeWindow } from "./outcome-window.js";
+import { OutcomeWindow, type WindowStats } from "./outcome-window.js";
 
 export type ModelHealthSnapshot = {
   model: string;
@@ -23,16 +22,11 @@ export type ModelHealthSnapshot = {
   circuit: CircuitState["state"];
   /** available, or why not: cooling_down (Retry-After), open (circuit), skipped (success rate). */
   state: "available" | "cooling_down" | "open" | "skipped";
-  requests: number;
-  failures: number;
-  successRate: number;
-  p50TtftMs: number | undefined;
-  p95TtftMs: number | undefined;
-  lastErrorKind: ErrorKind | undefined;
+  /** When the last counted failure happened (ISO time). */
   lastErrorAt: string | undefined;
   openUntil: string | undefined;
   coolingDownUntil: string | undefined;
-};
+} & Omit<WindowStats, "lastErrorAt">;
 
 export type ModelHealthOptions = {
   now?: () => number;
