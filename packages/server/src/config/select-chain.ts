@@ -27,7 +27,13 @@ export function selectChain(config: FallbackConfig, selector: ChainSelector = {}
   const { task, tier, vendor } = selector;
   let ids: readonly string[];
   if (task !== undefined) {
-    const chain = task === DEFAULT_TASK ? config.defaultChain : config.taskChains[task];
+    // Own properties only: a task named "__proto__" or "toString" is unknown, not Object's.
+    const chain =
+      task === DEFAULT_TASK
+        ? config.defaultChain
+        : Object.hasOwn(config.taskChains, task)
+          ? config.taskChains[task]
+          : undefined;
     if (!chain) {
       throw new ChainSelectionError("unknown_task", `unknown task "${task}"`, taskNames(config));
     }

@@ -4,7 +4,7 @@ import type { ResolvedModel } from "../config/fallback-config.js";
 type Part = LanguageModelV4StreamPart;
 type TextEnd = Extract<Part, { type: "text-end" }>;
 
-const EMPTY_USAGE = {
+export const EMPTY_USAGE = {
   inputTokens: {
     total: undefined,
     noCache: undefined,

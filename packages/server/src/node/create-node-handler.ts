@@ -1,65 +1,139 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { jsonError } from "../route/json-error.js";
 
 export type FetchHandlers = {
   POST?: (request: Request) => Promise<Response>;
   GET?: (request: Request) => Promise<Response>;
 };
 
+export type NodeHandlerOptions = {
+  /** Where an unexpected error is reported. Default: console.error. */
+  log?: (message: string, error?: unknown) => void;
+};
+
+/** Hop-by-hop headers: about this connection, decided by Node from the request, never copied. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade"]);
+
 /**
  * Serves Fetch-standard handlers (the route's `{ POST, GET }`) from node:http, Express or any
- * (req, res) server: the Request's signal aborts when the client disconnects before the response
- * has been sent, so a client that goes away stops the upstream request too.
+ * (req, res) server. The Request's signal aborts when the client disconnects, and cancelling the
+ * response body (what a disconnect does) stops the answer too, so a departed client's upstream
+ * request is closed. Nothing a client sends can make the returned promise reject: a request that
+ * cannot even be turned into a Request (a malformed Host, say) gets a 400.
  */
-export function createNodeHandler(handlers: FetchHandlers) {
+export function createNodeHandler(handlers: FetchHandlers, options: NodeHandlerOptions = {}) {
+  const log =
+    options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ""));
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const handler = handlers[req.method as keyof FetchHandlers];
-    if (!handler) {
-      res.writeHead(405, { allow: Object.keys(handlers).join(", ") }).end();
-      return;
+    try {
+      await serve(handlers, req, res, log);
+    } catch (error) {
+      // Only a bug of ours or a socket that broke while writing gets here; never crash the process.
+      log("[fallback-chat] error while serving a request", error);
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "internal", message: "Internal error" } }));
+      } else {
+        res.destroy();
+      }
     }
-    const disconnected = new AbortController();
-    res.once("close", () => {
-      if (!res.writableFinished) disconnected.abort();
-    });
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-      method: req.method,
-      headers: req.headers as Record<string, string>,
-      signal: disconnected.signal,
-      ...(req.method !== "GET" &&
-        req.method !== "HEAD" && { body: Readable.toWeb(req) as ReadableStream, duplex: "half" }),
-    } as RequestInit);
-    let response: Response;
+  };
+}
+
+async function serve(
+  handlers: FetchHandlers,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: NonNullable<NodeHandlerOptions["log"]>,
+): Promise<void> {
+  const handler = handlers[req.method as keyof FetchHandlers];
+  if (!handler || !Object.hasOwn(handlers, req.method ?? "")) {
+    res.writeHead(405, { allow: Object.keys(handlers).join(", ") }).end();
+    return;
+  }
+  const disconnected = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) disconnected.abort();
+  });
+  const request = toRequest(req, disconnected.signal);
+  let response: Response;
+  if (request instanceof Response) {
+    response = request;
+  } else {
     try {
       response = await handler(request);
     } catch (error) {
-      console.error("[fallback-chat] unhandled error in route", error);
-      response = Response.json(
-        { error: { code: "internal", message: "Internal error" } },
-        { status: 500 },
-      );
+      log("[fallback-chat] unhandled error in route", error);
+      response = jsonError(500, "internal", "Internal error");
     }
-    const headers = Object.fromEntries(response.headers);
-    // A handler that refused a body unread (413, say) leaves the socket unusable: no reuse.
-    if (!req.complete) headers.connection = "close";
-    res.writeHead(response.status, headers);
-    if (!response.body) {
-      res.end();
-      return;
-    }
-    const reader = response.body.getReader();
-    disconnected.signal.addEventListener("abort", () => reader.cancel().catch(() => {}), {
-      once: true,
-    });
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        // Respect backpressure: a slow client slows the stream instead of filling memory.
-        if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve));
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) if (!HOP_BY_HOP.has(name)) headers[name] = value;
+  // A handler that refused a body unread (413, say) leaves the socket unusable: no reuse.
+  if (!req.complete) res.shouldKeepAlive = false;
+  res.writeHead(response.status, headers);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  // A client that left cancels the body: the route stops its answer and closes the upstream.
+  const cancel = () => reader.cancel().catch(() => {});
+  if (disconnected.signal.aborted) cancel();
+  disconnected.signal.addEventListener("abort", cancel, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      // Respect backpressure: a slow client slows the stream instead of filling memory.
+      if (!res.write(value)) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            res.off("drain", go);
+            res.off("close", go);
+            resolve();
+          };
+          res.once("drain", go);
+          res.once("close", go);
+        });
       }
-    } finally {
-      res.end();
+      if (disconnected.signal.aborted) break;
     }
-  };
+  } finally {
+    disconnected.signal.removeEventListener("abort", cancel);
+    res.end();
+  }
+}
+
+/** The Fetch Request for a Node request; a 400 Response when its URL or headers are not valid. */
+function toRequest(req: IncomingMessage, signal: AbortSignal): Request | Response {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  } catch {
+    return jsonError(400, "invalid_request", "The Host header or request target is not valid");
+  }
+  const headers = new Headers();
+  try {
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else headers.set(name, value);
+    }
+  } catch {
+    return jsonError(400, "invalid_request", "A request header is not valid");
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  try {
+    return new Request(url, {
+      method: req.method,
+      headers,
+      signal,
+      ...(hasBody && { body: Readable.toWeb(req) as ReadableStream, duplex: "half" }),
+    } as RequestInit);
+  } catch {
+    // A Host such as "a@b" parses as credentials, which a Request refuses.
+    return jsonError(400, "invalid_request", "The Host header or request target is not valid");
+  }
 }

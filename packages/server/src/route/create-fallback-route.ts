@@ -20,8 +20,10 @@ import type { FallbackEventHandler } from "../engine/fallback-events.js";
 import { ChainSelectionError } from "../errors/chain-selection-error.js";
 import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
 import { withoutDiscarded } from "../protocol/visible-parts.js";
+import { type AllowedOrigins, checkOrigin } from "./check-origin.js";
 import { safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
 import { DiscardMarkers } from "./discard-markers.js";
+import { errorsInStream } from "./errors-in-stream.js";
 import { jsonError } from "./json-error.js";
 import { type ChatRequestLimits, DEFAULT_LIMITS, readChatRequest } from "./read-chat-request.js";
 
@@ -36,6 +38,18 @@ export type FallbackRouteOptions = Omit<FallbackEngineOptions, "config" | "onEve
   /** Every engine event, with provider detail (for logs and metrics, never for the client). */
   onEvent?: FallbackEventHandler;
   limits?: Partial<ChatRequestLimits>;
+  /**
+   * Browser origins allowed to post besides the route's own host (see `AllowedOrigins`). Default:
+   * none, so another site's page cannot make its visitors' browsers spend your tokens.
+   */
+  allowedOrigins?: AllowedOrigins;
+  /**
+   * Accept file parts given by http(s) URL (the AI SDK then downloads them, refusing IP
+   * addresses). Default false: files must come as data: URLs.
+   */
+  allowFileUrls?: boolean;
+  /** Where the route's own problems go (a broken config, say). Default: console.error. */
+  log?: (message: string) => void;
 };
 
 export type FallbackRoute = {
@@ -51,6 +65,9 @@ export type FallbackRoute = {
  */
 export function createFallbackRoute(options: FallbackRouteOptions): FallbackRoute {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const log = options.log ?? ((message: string) => console.error(message));
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const allowFileUrls = options.allowFileUrls ?? false;
   let engine: Promise<FallbackEngine> | undefined;
   const getEngine = () => {
     engine ??= loadRouteConfig(options.config, options).then((config) =>
@@ -64,7 +81,7 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
       return await getEngine();
     } catch (error) {
       // A broken server config is the server's fault: say so without detail, log the detail once.
-      console.error(`[fallback-chat] ${(error as Error).message}`);
+      log(`[fallback-chat] ${(error as Error).message}`);
       engine = undefined;
       return jsonError(
         500,
@@ -76,9 +93,11 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
 
   return {
     async POST(request) {
+      const refused = checkOrigin(request, allowedOrigins);
+      if (refused) return refused;
       const loaded = await ready();
       if (loaded instanceof Response) return loaded;
-      const chat = await readChatRequest(request, limits);
+      const chat = await readChatRequest(request, limits, { allowFileUrls });
       if (chat instanceof Response) return chat;
       try {
         loaded.chain(chat.selector);
@@ -86,7 +105,7 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
         if (!ChainSelectionError.isInstance(error)) throw error;
         return jsonError(400, error.reason, error.message, { validNames: error.validNames });
       }
-      return streamAnswer(loaded, chat.messages, chat.selector, request.signal, options);
+      return streamAnswer(loaded, chat.messages, chat.selector, request, options);
     },
 
     async GET() {
@@ -118,9 +137,21 @@ function streamAnswer(
   engine: FallbackEngine,
   messages: FallbackUIMessage[],
   selector: { task?: string | undefined; tier?: string | undefined; vendor?: string | undefined },
-  signal: AbortSignal,
+  request: Request,
   options: FallbackRouteOptions,
 ): Response {
+  // The answer stops when the client goes, whichever way that shows: the request's signal, or the
+  // response body cancelled. Node's Request forwards its parent's abort only while the Request
+  // object lives, so the answer holds on to it until it ends.
+  const stop = new AbortController();
+  let held: Request | undefined = request;
+  const onGone = () => stop.abort(held?.signal.reason);
+  request.signal.addEventListener("abort", onGone, { once: true });
+  if (request.signal.aborted) onGone();
+  const release = () => {
+    held?.signal.removeEventListener("abort", onGone);
+    held = undefined;
+  };
   const attempts: ClientAttempt[] = [];
   let answeredBy: string | undefined;
   const markers = new DiscardMarkers();
@@ -129,31 +160,33 @@ function streamAnswer(
     originalMessages: messages,
     onError: safeErrorText,
     execute: async ({ writer }) => {
-      const model = createFallbackModel({
-        engine,
-        ...selector,
-        onEvent: (event) => {
-          options.onEvent?.(event);
-          if (event.type === "finish") {
-            attempts.push(...event.trail.map(toClientAttempt));
-            answeredBy = event.model ?? answeredBy;
-            if (!event.ok) {
-              writer.write({
-                type: "data-fallback",
-                data: { type: "failed", attempts: [...attempts] },
-                transient: true,
-              });
+      const model = errorsInStream(
+        createFallbackModel({
+          engine,
+          ...selector,
+          onEvent: (event) => {
+            options.onEvent?.(event);
+            if (event.type === "finish") {
+              attempts.push(...event.trail.map(toClientAttempt));
+              answeredBy = event.model ?? answeredBy;
+              if (!event.ok) {
+                writer.write({
+                  type: "data-fallback",
+                  data: { type: "failed", attempts: [...attempts] },
+                  transient: true,
+                });
+              }
+              return;
             }
-            return;
-          }
-          if (event.type === "discard") {
-            markers.voided(event.model, event.textIds);
-            return;
-          }
-          const data = toClientEvent(event);
-          if (data) writer.write({ type: "data-fallback", data, transient: true });
-        },
-      });
+            if (event.type === "discard") {
+              markers.voided(event.model, event.textIds);
+              return;
+            }
+            const data = toClientEvent(event);
+            if (data) writer.write({ type: "data-fallback", data, transient: true });
+          },
+        }),
+      );
       const result = streamText({
         model,
         ...(options.system !== undefined && { system: options.system }),
@@ -165,7 +198,7 @@ function streamAnswer(
           stopWhen: stepCountIs(options.maxSteps ?? 5),
         }),
         maxRetries: 0, // the engine owns every retry
-        abortSignal: signal,
+        abortSignal: stop.signal,
         onError: () => {}, // reported to the client as a safe error part, and to onEvent in full
       });
       const ui = result.toUIMessageStream<FallbackUIMessage>({
@@ -178,5 +211,35 @@ function streamAnswer(
       writer.merge(ui.pipeThrough(markers.transform()));
     },
   });
-  return createUIMessageStreamResponse({ stream });
+  return createUIMessageStreamResponse({ stream: stopWhenCancelled(stream, stop, release) });
+}
+
+/** The stream as it is, except that cancelling it aborts `stop`, and `release` runs at its end. */
+function stopWhenCancelled<T>(
+  stream: ReadableStream<T>,
+  stop: AbortController,
+  release: () => void,
+): ReadableStream<T> {
+  const reader = stream.getReader();
+  return new ReadableStream<T>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      stop.abort(reason);
+      release();
+      return reader.cancel(reason);
+    },
+  });
 }

@@ -166,6 +166,11 @@ describe("POST streams the UI message stream", () => {
     });
     expect(raw).not.toContain("secret detail");
     expect(raw).not.toContain("internal detail");
+    expect(chunks.at(-1)).toEqual({
+      type: "finish",
+      finishReason: "error",
+      messageMetadata: { attempts: (failed?.data as { attempts: unknown[] }).attempts },
+    });
   });
 
   it("a 400 from the model is not fallen back, and is said plainly", async () => {
@@ -237,6 +242,8 @@ describe("each failure kind, as the UI stream shows it", () => {
     "finish-step",
     "finish",
   ];
+  // A failure before any output still ends with a finish, which carries the message metadata.
+  const failedEarly = ["start", "start-step", "error", "finish-step", "finish"];
   const failedOver = (kind: string) => [
     `attempt-start ${A}`,
     `attempt-failure ${A} ${kind}`,
@@ -292,25 +299,25 @@ describe("each failure kind, as the UI stream shows it", () => {
     [
       "401 auth: the endpoint's models are skipped",
       { type: "http-error", status: 401 },
-      ["start", "error"],
+      failedEarly,
       [`attempt-start ${A}`, `attempt-failure ${A} auth`, "failed"],
     ],
     [
       "402 payment: the same",
       { type: "http-error", status: 402 },
-      ["start", "error"],
+      failedEarly,
       [`attempt-start ${A}`, `attempt-failure ${A} payment`, "failed"],
     ],
     [
       "403 moderation: content_filter, not fallen back",
       { type: "http-error", status: 403, message: "Your input was flagged by moderation" },
-      ["start", "error"],
+      failedEarly,
       [`attempt-start ${A}`, `attempt-failure ${A} content_filter`, "failed"],
     ],
     [
       "422 bad_request, not fallen back",
       { type: "http-error", status: 422 },
-      ["start", "error"],
+      failedEarly,
       [`attempt-start ${A}`, `attempt-failure ${A} bad_request`, "failed"],
     ],
   ];

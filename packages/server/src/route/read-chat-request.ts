@@ -3,6 +3,7 @@ import { z } from "zod";
 import { configErrorMap } from "../config/config-issue.js";
 import type { ChainSelector } from "../config/select-chain.js";
 import type { FallbackUIMessage } from "../protocol/fallback-ui.js";
+import { checkMessageParts } from "./check-message-parts.js";
 import { jsonError } from "./json-error.js";
 
 export type ChatRequestLimits = {
@@ -41,7 +42,17 @@ export type ChatRequest = { messages: FallbackUIMessage[]; selector: ChainSelect
 export async function readChatRequest(
   request: Request,
   limits: ChatRequestLimits,
+  options: { allowFileUrls: boolean } = { allowFileUrls: false },
 ): Promise<ChatRequest | Response> {
+  // Only JSON: a form, text or multipart post is what another site can send without a preflight.
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") {
+    return jsonError(
+      415,
+      "unsupported_media_type",
+      `The body must be JSON sent as Content-Type: application/json${type ? `, not ${type}` : ""}`,
+    );
+  }
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > limits.maxBodyBytes) return tooLarge(limits);
   const text = await readLimited(request, limits.maxBodyBytes);
@@ -80,6 +91,8 @@ export async function readChatRequest(
       `messages[${system}]: system messages are set by the server, not the client`,
     );
   }
+  const problem = checkMessageParts(validated.data, options);
+  if (problem) return jsonError(400, "invalid_messages", problem);
   const { task, tier, vendor } = parsed.data;
   return { messages: validated.data, selector: { task, tier, vendor } };
 }
