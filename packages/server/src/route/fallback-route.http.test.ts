@@ -169,7 +169,9 @@ describe("POST streams the UI message stream", () => {
     expect(chunks.at(-1)).toEqual({
       type: "finish",
       finishReason: "error",
-      messageMetadata: { attempts: (failed?.data as { attempts: unknown[] }).attempts },
+      messageMetadata: {
+        attempts: (failed?.data as { attempts?: unknown[] } | undefined)?.attempts,
+      },
     });
   });
 
