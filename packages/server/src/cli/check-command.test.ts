@@ -50,6 +50,20 @@ fallback:
 `;
 
 describe("fallback-chat check", () => {
+  it("prints the cost tiers' ranking, whatever their order in the file", async () => {
+    const yaml = `
+fallback:
+  default_chain: [openai/gpt-4-turbo]
+  cost_tiers:
+    premium: [anthropic/claude-3-opus]
+    standard: [openai/gpt-4-turbo]
+    budget: [openai/gpt-3.5-turbo]
+`;
+    const { stdout } = await check(yaml, [], { OPENROUTER_API_KEY: "sk-or-v1-x" });
+    expect(stdout).toContain("tiers, cheapest first: budget < standard < premium");
+    expect(stdout).toContain("tier ≤ standard      openai/gpt-3.5-turbo → openai/gpt-4-turbo");
+  });
+
   it("prints the resolved chains and endpoints, and fails on a missing key", async () => {
     const { code, stdout } = await check(config(), [], { FAKE_KEY: "fake-key" });
     expect(stdout).toContain(" is valid: 3 models");

@@ -37,6 +37,9 @@ export async function runCheck(
   for (const task of Object.keys(config.taskChains)) {
     if (task !== DEFAULT_TASK) lines.push(`  task ${task.padEnd(15)} ${chain({ task })}`);
   }
+  if (config.costTiers.length > 0) {
+    lines.push(`  tiers, cheapest first: ${config.costTiers.map((t) => t.name).join(" < ")}`);
+  }
   for (const tier of config.costTiers)
     lines.push(`  tier ≤ ${tier.name.padEnd(13)} ${chain({ tier: tier.name })}`);
   for (const vendor of config.vendors) {

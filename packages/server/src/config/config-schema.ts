@@ -119,7 +119,9 @@ const circuitBreakerSchema = z.strictObject({
   reset_when_all_open: z
     .boolean()
     .default(true)
-    .describe("When every model of a chain is open, try them anyway (the design's reset)."),
+    .describe(
+      "When every model of a chain has an open circuit, probe them anyway, one request each (the design's reset): one that answers is closed, one that fails is disabled again. Rate-limited models are not reset (see when_all_cooling_down).",
+    ),
 });
 
 const hedgingSchema = z.union(
@@ -150,21 +152,64 @@ const errorRulesSchema = z.partialRecord(z.enum(CONFIGURABLE_KINDS), z.enum(ERRO
 
 const settingsSchema = z
   .strictObject({
-    max_retries_per_model: z.number().int().min(0).default(2),
-    disable_duration_seconds: seconds.default(300),
-    health_window_minutes: z.number().positive().default(10),
+    max_retries_per_model: z
+      .number()
+      .int()
+      .min(0)
+      .default(2)
+      .describe(
+        "Retries of a model after its first attempt, for error kinds whose rule is retry (timeout, network by default): 2 means up to 3 attempts. Kinds whose rule is next (429, 5xx) move on after one attempt. A model whose circuit opens is not retried.",
+      ),
+    disable_duration_seconds: seconds
+      .default(300)
+      .describe(
+        "How long a model's circuit stays open (the model skipped) before one probe request may test it; multiplied by circuit_breaker.backoff_factor with each failed probe.",
+      ),
+    health_window_minutes: z
+      .number()
+      .positive()
+      .default(10)
+      .describe(
+        "The sliding window of outcomes behind success rates, skip_threshold and the breaker's failure_rate.",
+      ),
     skip_threshold: z
       .number()
       .min(0)
       .max(1)
       .default(0.3)
-      .describe("Skip a model whose success rate in the health window is below this."),
+      .describe(
+        "Skip a model whose success rate in the health window is below this, once the window holds skip_min_requests outcomes. Skipping opens its circuit: its probe decides when it returns, and a successful probe starts its record afresh.",
+      ),
+    skip_min_requests: z
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe("The outcomes the health window must hold before skip_threshold applies."),
+    when_all_cooling_down: z
+      .enum(["fail_fast", "try_anyway"])
+      .default("fail_fast")
+      .describe(
+        "When every model of a chain is rate-limited (within its Retry-After): fail_fast answers at once with the earliest Retry-After (the route: 503 with Retry-After); try_anyway sends the request regardless.",
+      ),
+    unknown_task: z
+      .enum(["reject", "default"])
+      .default("reject")
+      .describe(
+        "A request for a task with no chain: reject (a 400 listing the tasks) or default (run default_chain, as the design's TASK_FALLBACKS.get does).",
+      ),
     health_sorted: z
       .boolean()
       .default(false)
       .describe("Order each chain by recent success rate instead of configured priority."),
-    first_token_timeout_seconds: seconds.default(15),
-    idle_timeout_seconds: seconds.default(30),
+    first_token_timeout_seconds: seconds
+      .default(15)
+      .describe(
+        "How long an attempt may take to its first output (text, reasoning or a tool call); a model's timeout_seconds overrides it.",
+      ),
+    idle_timeout_seconds: seconds
+      .default(30)
+      .describe("The longest gap between two chunks once output has started."),
     total_timeout_seconds: seconds
       .default(120)
       .describe("One deadline across the whole chain, retries and fallbacks included."),
@@ -198,7 +243,15 @@ export const fallbackConfigSchema = z
       cost_tiers: z
         .record(name, chain)
         .optional()
-        .describe("Models per cost tier, cheapest tier first; a request's tier caps it."),
+        .describe(
+          "Models per cost tier; a request's tier allows that tier and every cheaper one. budget < standard < premium whatever their order here; other names need tier_order.",
+        ),
+      tier_order: z
+        .array(name)
+        .optional()
+        .describe(
+          "The cost tiers' names, cheapest first. Needed only for names other than budget, standard and premium.",
+        ),
       vendors: z
         .record(name, chain)
         .optional()

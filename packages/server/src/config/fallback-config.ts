@@ -6,7 +6,7 @@ export type FallbackConfig = {
   readonly models: ReadonlyMap<string, ResolvedModel>;
   readonly defaultChain: readonly string[];
   readonly taskChains: Readonly<Record<string, readonly string[]>>;
-  /** Cheapest tier first. */
+  /** Cheapest tier first (ranked by name or tier_order, never by the file's order). */
   readonly costTiers: readonly NamedGroup[];
   /** Vendor groups for cross-provider chains, in configured order. */
   readonly vendors: readonly NamedGroup[];
@@ -56,6 +56,9 @@ export type ResolvedSettings = {
   readonly disableDurationMs: number;
   readonly healthWindowMs: number;
   readonly skipThreshold: number;
+  readonly skipMinRequests: number;
+  readonly whenAllCoolingDown: "fail_fast" | "try_anyway";
+  readonly unknownTask: "reject" | "default";
   readonly healthSorted: boolean;
   readonly firstTokenTimeoutMs: number;
   readonly idleTimeoutMs: number;

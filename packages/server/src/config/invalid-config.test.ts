@@ -212,6 +212,39 @@ const cases: [string, unknown, string[]][] = [
       'fallback.settings.mid_stream: must be one of "restart", "continue", "fail"',
     ],
   ],
+  [
+    "task_chains.default shadowed by default_chain",
+    { fallback: { ...base, task_chains: { default: ["openai/gpt-4-turbo"] } } },
+    [
+      'fallback.task_chains.default: "default" is the name of default_chain: put this chain in default_chain, or give the task another name',
+    ],
+  ],
+  [
+    "a tier name with no known rank",
+    {
+      fallback: {
+        ...base,
+        cost_tiers: { gold: ["openai/gpt-4-turbo"], budget: ["openai/gpt-3.5-turbo"] },
+      },
+    },
+    [
+      'fallback.cost_tiers.gold: "gold" has no known rank (only budget < standard < premium do); list every tier cheapest first in fallback.tier_order',
+    ],
+  ],
+  [
+    "tier_order missing a tier, naming an unknown one",
+    {
+      fallback: {
+        ...base,
+        cost_tiers: { gold: ["openai/gpt-4-turbo"], tin: ["openai/gpt-3.5-turbo"] },
+        tier_order: ["tin", "silver"],
+      },
+    },
+    [
+      'fallback.tier_order[1]: unknown cost tier "silver"; defined: gold, tin',
+      'fallback.tier_order: must list cost tier "gold"',
+    ],
+  ],
 ];
 
 describe("invalid configs", () => {

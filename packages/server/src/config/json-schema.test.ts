@@ -17,6 +17,7 @@ describe("fallbackConfigJsonSchema", () => {
       "default_chain",
       "task_chains",
       "cost_tiers",
+      "tier_order",
       "vendors",
       "models",
       "endpoints",

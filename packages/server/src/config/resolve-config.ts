@@ -76,6 +76,13 @@ function resolveParsed(
     }
   }
 
+  if (f.task_chains && Object.hasOwn(f.task_chains, "default")) {
+    report(
+      ["task_chains", "default"],
+      '"default" is the name of default_chain: put this chain in default_chain, or give the task another name',
+    );
+  }
+
   const tierOf = uniqueMembership(f.cost_tiers, ["cost_tiers"], "cost tier", report);
   const groupOf = uniqueMembership(f.vendors, ["vendors"], "vendor group", report);
 
@@ -117,12 +124,46 @@ function resolveParsed(
     models,
     defaultChain: f.default_chain,
     taskChains: f.task_chains ?? {},
-    costTiers: toGroups(f.cost_tiers),
+    costTiers: rankTiers(f, report),
     vendors: f.vendors ? toGroups(f.vendors) : groupByVendor(models),
     endpoints,
     settings,
     warnings,
   };
+}
+
+/** The names whose rank needs no tier_order: the design's ["budget", "standard", "premium"]. */
+export const KNOWN_TIERS: readonly string[] = ["budget", "standard", "premium"];
+
+/**
+ * The cost tiers, cheapest first. A YAML mapping's order is not a ranking anyone means to state
+ * (the design writes its tiers premium first), so the rank comes from the names or tier_order.
+ */
+function rankTiers(f: FallbackConfigParsed["fallback"], report: Report): NamedGroup[] {
+  const groups = toGroups(f.cost_tiers);
+  const names = groups.map((g) => g.name);
+  const order = f.tier_order ?? KNOWN_TIERS;
+  if (f.tier_order) {
+    f.tier_order.forEach((tier, i) => {
+      if (!names.includes(tier)) report(["tier_order", i], unknownName("cost tier", tier, names));
+      else if (f.tier_order?.indexOf(tier) !== i)
+        report(["tier_order", i], `"${tier}" is listed twice`);
+    });
+    for (const tier of names) {
+      if (!order.includes(tier)) report(["tier_order"], `must list cost tier "${tier}"`);
+    }
+  } else {
+    for (const tier of names) {
+      if (!order.includes(tier)) {
+        report(
+          ["cost_tiers", tier],
+          `"${tier}" has no known rank (only ${KNOWN_TIERS.join(" < ")} do); list every tier cheapest first in fallback.tier_order`,
+        );
+      }
+    }
+  }
+  const rank = (name: string) => order.indexOf(name);
+  return groups.sort((a, b) => rank(a.name) - rank(b.name));
 }
 
 const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
@@ -286,6 +327,9 @@ function resolveSettings(
     disableDurationMs: s.disable_duration_seconds * 1000,
     healthWindowMs: s.health_window_minutes * 60_000,
     skipThreshold: s.skip_threshold,
+    skipMinRequests: s.skip_min_requests,
+    whenAllCoolingDown: s.when_all_cooling_down,
+    unknownTask: s.unknown_task,
     healthSorted: s.health_sorted,
     firstTokenTimeoutMs: s.first_token_timeout_seconds * 1000,
     idleTimeoutMs: s.idle_timeout_seconds * 1000,

@@ -34,10 +34,9 @@ export function selectChain(config: FallbackConfig, selector: ChainSelector = {}
         : Object.hasOwn(config.taskChains, task)
           ? config.taskChains[task]
           : undefined;
-    if (!chain) {
-      throw new ChainSelectionError("unknown_task", `unknown task "${task}"`, taskNames(config));
-    }
-    ids = chain;
+    if (chain) ids = chain;
+    else if (config.settings.unknownTask === "default") ids = config.defaultChain;
+    else throw new ChainSelectionError("unknown_task", `unknown task "${task}"`, taskNames(config));
   } else if (tier !== undefined) {
     ids = config.costTiers.slice(0, tierIndex(config, tier) + 1).flatMap((t) => t.models);
   } else if (vendor !== undefined) {

@@ -21,6 +21,8 @@ export type FallbackEngineOptions = ModelFactoryOptions & {
   onEvent?: FallbackEventHandler;
   /** For backoff jitter. */
   random?: () => number;
+  /** Where operator advice goes (a refused key, once per endpoint). Default: console.warn. */
+  log?: (message: string) => void;
 };
 
 export type FallbackRequest = {
@@ -37,6 +39,11 @@ export type FallbackEngine = {
   chain(selector?: ChainSelector): ResolvedModel[];
   /** Streams one request through its chain. See `streamWithFallback`. */
   stream(request: FallbackRequest): Promise<FallbackStreamResult>;
+  /**
+   * With when_all_cooling_down: fail_fast, when every model of the selected chain is within its
+   * Retry-After: until when (epoch ms) the first of them is. Else undefined.
+   */
+  coolingDownUntil(selector?: ChainSelector): number | undefined;
 };
 
 /** The engine: a config, the models built from it, and health shared by every request. */
@@ -44,10 +51,31 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
   const { config } = options;
   const languageModel = options.modelFactory ?? createModelFactory(config, options);
   const health = options.health ?? new ModelHealth(config);
+  const log = options.log ?? ((message: string) => console.warn(message));
+  const env = options.env ?? process.env;
+  const warned = new Set<string>();
+  const authHint = (endpoint: string): string | undefined => {
+    const hint = keyHint(config, endpoint, env);
+    if (hint && !warned.has(endpoint)) {
+      warned.add(endpoint);
+      log(`[fallback-chat] endpoint "${endpoint}" refused its key. ${hint}`);
+    }
+    return hint;
+  };
   return {
     config,
     health,
     chain: (selector) => selectChain(config, selector),
+    coolingDownUntil(selector) {
+      if (config.settings.whenAllCoolingDown !== "fail_fast" || !health.coolingDownUntil) return;
+      let earliest: number | undefined;
+      for (const model of selectChain(config, selector)) {
+        const until = health.coolingDownUntil(model);
+        if (until === undefined) return undefined;
+        earliest = Math.min(earliest ?? until, until);
+      }
+      return earliest;
+    },
     stream(request) {
       const perRequest = request.onEvent;
       const global = options.onEvent;
@@ -65,9 +93,35 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
               }
             : (perRequest ?? global),
         ...(options.random && { random: options.random }),
+        authHint,
       });
     },
   };
+}
+
+/**
+ * What to check when an endpoint refuses its key: the variable it is read from, and for OpenRouter
+ * the key format (`sk-or-`). Names only: a key's value is never printed.
+ */
+function keyHint(
+  config: FallbackConfig,
+  endpoint: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const resolved = config.endpoints.get(endpoint);
+  if (!resolved?.apiKeyEnv) return undefined;
+  const variable = resolved.apiKeyEnv;
+  // The built-in endpoint keeps OpenRouter's keys even when its base_url points at a proxy.
+  const openRouter =
+    resolved.name === "openrouter" ||
+    resolved.baseURL?.startsWith("https://openrouter.ai/") === true;
+  const value = env[variable];
+  if (!openRouter) return `Check ${variable}: the endpoint refused the key it holds`;
+  const format =
+    value && !value.startsWith("sk-or-")
+      ? `it does not start with "sk-or-" as OpenRouter keys do`
+      : `OpenRouter keys start with "sk-or-"; check it is current and not revoked`;
+  return `Check ${variable}: ${format}`;
 }
 
 /**

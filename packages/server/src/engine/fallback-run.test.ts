@@ -124,21 +124,51 @@ describe("backoff between retries (fake timers)", () => {
 });
 
 describe("health", () => {
-  it("tries every model anyway when all are cooling down (the design's reset)", async () => {
-    let limited = true;
-    const limitedThenOk = () =>
-      new MockLanguageModelV4({
-        doStream: async () => {
-          if (limited) throw httpError(429, { "retry-after": "60" });
-          return answer(["ok"]);
-        },
-      });
-    const { run, events } = setup({ [A]: limitedThenOk(), [B]: limitedThenOk() });
+  const limitedThenOk = (state: { limited: boolean }, calls: { n: number }) =>
+    new MockLanguageModelV4({
+      doStream: async () => {
+        calls.n++;
+        if (state.limited) throw httpError(429, { "retry-after": "60" });
+        return answer(["ok"]);
+      },
+    });
+
+  it("fails fast when every model is cooling down: nothing sent, the earliest Retry-After said", async () => {
+    const state = { limited: true };
+    const calls = { n: 0 };
+    const { run, events } = setup({
+      [A]: limitedThenOk(state, calls),
+      [B]: limitedThenOk(state, calls),
+    });
     await expect(run()).rejects.toMatchObject({ reason: "all_failed" });
-    limited = false;
-    const result = await run();
-    expect(result.model.id).toBe(A);
-    expect(events.filter((e) => e.type === "skip")).toEqual([]);
+    expect(calls.n).toBe(2);
+    state.limited = false;
+    const error = await run().then(
+      () => undefined,
+      (e: unknown) => e as { reason: string; retryAfterMs: number; trail: unknown[] },
+    );
+    expect(error?.reason).toBe("all_cooling_down");
+    expect(error?.retryAfterMs).toBeGreaterThan(58_000);
+    expect(error?.retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(error?.trail).toEqual([
+      expect.objectContaining({ model: A, outcome: "skipped", skipReason: "cooling_down" }),
+      expect.objectContaining({ model: B, outcome: "skipped", skipReason: "cooling_down" }),
+    ]);
+    expect(calls.n).toBe(2);
+    expect(events.filter((e) => e.type === "skip")).toHaveLength(2);
+  });
+
+  it("with when_all_cooling_down: try_anyway, sends the request regardless", async () => {
+    const state = { limited: true };
+    const calls = { n: 0 };
+    const { run } = setup(
+      { [A]: limitedThenOk(state, calls), [B]: limitedThenOk(state, calls) },
+      { when_all_cooling_down: "try_anyway" },
+    );
+    await expect(run()).rejects.toMatchObject({ reason: "all_failed" });
+    state.limited = false;
+    expect((await run()).model.id).toBe(A);
+    expect(calls.n).toBe(3);
   });
 });
 

@@ -11,6 +11,7 @@ import { AttemptTimeoutError, TruncatedStreamError } from "../errors/attempt-err
 import { type ClassifiedError, classifyError } from "../errors/classify-error.js";
 import { FallbackError } from "../errors/fallback-error.js";
 import { ExponentialBackoff } from "./backoff.js";
+import { decideOnFailure, type FailureDecision } from "./failure-decision.js";
 import type {
   AttemptRecord,
   FallbackEvent,
@@ -20,7 +21,7 @@ import type {
 import { FallbackOutput } from "./fallback-output.js";
 import type { HealthGate } from "./health-gate.js";
 import { type OpenedAttempt, openAttempt } from "./open-attempt.js";
-import { exhaustedError, stoppedError } from "./run-errors.js";
+import { allCoolingDownError, exhaustedError, stoppedError } from "./run-errors.js";
 
 export type FallbackRunOptions = {
   chain: readonly ResolvedModel[];
@@ -32,6 +33,8 @@ export type FallbackRunOptions = {
   onEvent?: FallbackEventHandler | undefined;
   /** For jitter; injectable so tests can pin it. */
   random?: () => number;
+  /** What an operator should check when an endpoint refuses its key (named in the error). */
+  authHint?: (endpoint: string) => string | undefined;
 };
 
 export type FallbackRunSummary = { model: string | undefined; trail: AttemptRecord[] };
@@ -84,8 +87,12 @@ class FallbackRun {
   private backoff: ExponentialBackoff;
   private readonly skippedEndpoints = new Set<string>();
   private minContextWindow: number | undefined;
-  /** The design's reset: when every model is unavailable, try them anyway. */
-  private readonly bypassGate: boolean;
+  /**
+   * The design's reset: every model of the chain has an open circuit, so each is probed anyway
+   * (one request each; a success closes it, a failure re-disables it). Cooldowns still hold.
+   */
+  private readonly resetting: boolean;
+  private readonly authHints = new Set<string>();
 
   // What is in flight, and why the run stops early.
   private readonly inFlight = new Set<AbortController>();
@@ -95,6 +102,9 @@ class FallbackRun {
   private stopReason: "deadline" | "aborted" | undefined;
   private notRetryable = false;
   private wake: (() => void) | undefined;
+  /** Settles when the run is stopped: every await on something outside the run races it. */
+  private readonly stopped: Promise<void>;
+  private onStopped!: () => void;
   private readonly deadlineTimer: ReturnType<typeof setTimeout>;
 
   // The consumer's side.
@@ -114,7 +124,10 @@ class FallbackRun {
       () => this.stop("aborted"),
     );
     this.backoff = this.freshBackoff();
-    this.bypassGate =
+    this.stopped = new Promise((resolve) => {
+      this.onStopped = resolve;
+    });
+    this.resetting =
       this.settings.circuitBreaker.resetWhenAllOpen &&
       !this.chain.some((m) => this.health.available(m));
     this.deadlineTimer = setTimeout(() => this.stop("deadline"), this.settings.totalTimeoutMs);
@@ -126,6 +139,11 @@ class FallbackRun {
       this.resolveDone = resolve;
     });
     if (this.callerSignal?.aborted) this.stop("aborted");
+    const cooling = this.allCoolingDown();
+    if (cooling) {
+      this.end(undefined);
+      throw cooling;
+    }
     const first = await this.acquire(this.options.callOptions.prompt);
     if (!first.ok) {
       this.end(undefined);
@@ -153,8 +171,12 @@ class FallbackRun {
     for (;;) {
       if (this.stopReason) return { ok: false, error: this.stoppedError(last) };
       let model = await this.nextCandidate();
+      if (this.stopReason) return { ok: false, error: this.stoppedError(last) };
       if (!model)
-        return { ok: false, error: exhaustedError(this.chain.length, this.trailSnapshot(), last) };
+        return {
+          ok: false,
+          error: exhaustedError(this.chain.length, this.trailSnapshot(), last, [...this.authHints]),
+        };
       if (last && last.model !== model) {
         this.emit({ type: "fallback", from: last.model.id, to: model.id, kind: last.error.kind });
       }
@@ -174,6 +196,23 @@ class FallbackRun {
         return { ok: false, error: this.stoppedError(last) };
       }
     }
+  }
+
+  /**
+   * With when_all_cooling_down: fail_fast, the error for a chain whose every model is within its
+   * Retry-After (each is in the trail as skipped); undefined when one may be tried.
+   */
+  private allCoolingDown(): FallbackError | undefined {
+    if (this.settings.whenAllCoolingDown !== "fail_fast" || this.chain.length === 0)
+      return undefined;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const model of this.chain) {
+      const until = this.health.coolingDownUntil?.(model);
+      if (until === undefined) return undefined;
+      earliest = Math.min(earliest, until);
+    }
+    for (const model of this.chain) this.recordSkip(model, "cooling_down");
+    return allCoolingDownError(this.trailSnapshot(), Math.max(0, earliest - Date.now()));
   }
 
   /** Starts one attempt; its outcome is recorded in the trail when it fails. */
@@ -260,16 +299,16 @@ class FallbackRun {
       this.cancelLoser(other);
       return first;
     }
-    // The first to settle failed: the other may still answer.
-    this.health.onFailure(first.model, first.error);
-    const action =
-      first.error.kind === "aborted" ? "fail" : this.settings.errorRules[first.error.kind];
-    if (action === "fail" || this.stopReason) {
+    // The first to settle failed: the other may still answer, unless the rule stops the run.
+    const decision = this.decision(first.model, first.error);
+    if (decision.type === "stop") {
       this.cancelLoser(other);
       return first;
     }
     this.failureEvent(first.model, first.error, undefined);
-    if (action === "skip_endpoint") this.skippedEndpoints.add(first.model.endpoint);
+    if (decision.type === "next" && decision.skipEndpoint) {
+      this.skippedEndpoints.add(first.model.endpoint);
+    }
     return other.promise;
   }
 
@@ -308,44 +347,62 @@ class FallbackRun {
     for (let i = this.position + 1; i < this.chain.length; i++) {
       const model = this.chain[i] as ResolvedModel;
       if (this.skipReason(model)) continue;
-      if (this.bypassGate) return model;
-      const admitted = this.health.admit(model);
-      if (typeof admitted === "boolean" ? admitted : await admitted) return model;
+      if (await this.admitted(model)) return model;
     }
     return undefined;
   }
 
+  /**
+   * Asks health for a slot on the model (a probe may need the shared store: an await per model,
+   * never per chunk), no longer than the run lives.
+   */
+  private async admitted(model: ResolvedModel): Promise<boolean> {
+    const admitted = this.health.admit(model, {
+      force: this.resetting,
+      ignoreCooldown: this.resetting && this.settings.whenAllCoolingDown === "try_anyway",
+    });
+    if (typeof admitted === "boolean") return admitted;
+    const answer = await Promise.race([admitted, this.stopped]);
+    return answer === true && !this.stopReason;
+  }
+
+  /** Counts a failure against the model and asks the failure rule what follows. */
+  private decision(model: ResolvedModel, error: ClassifiedError): FailureDecision {
+    if (error.kind !== "aborted") this.health.onFailure(model, error);
+    if (error.kind === "auth") {
+      const hint = this.options.authHint?.(model.endpoint);
+      if (hint) this.authHints.add(hint);
+    }
+    return decideOnFailure({
+      kind: error.kind,
+      rule: error.kind === "aborted" ? "fail" : this.settings.errorRules[error.kind],
+      retries: this.retry,
+      maxRetries: model.maxRetries,
+      stillAvailable: this.health.available(model),
+      backoffMs: this.backoff.delay(this.random, error.retryAfterMs),
+      remainingMs: this.remainingMs(),
+      stopped: this.stopReason !== undefined,
+      contextWindow: model.contextWindow,
+    });
+  }
+
   /** Applies the rule for a failure of `model` and moves the walk; says whether to go on. */
   private async decide(model: ResolvedModel, error: ClassifiedError): Promise<"go" | "stop"> {
-    if (error.kind !== "aborted") this.health.onFailure(model, error);
-    if (error.kind === "aborted" || this.stopReason) {
-      this.failureEvent(model, error, undefined);
-      return "stop";
-    }
-    const action = this.settings.errorRules[error.kind];
-    if (action === "retry" && this.retry < model.maxRetries) {
-      const delay = this.backoff.delay(this.random, error.retryAfterMs);
-      if (delay < this.remainingMs()) {
-        this.failureEvent(model, error, delay);
-        if (!(await this.sleep(delay))) return "stop";
-        this.retry++;
-        this.backoff = this.backoff.next();
-        return "go";
-      }
+    const decision = this.decision(model, error);
+    if (decision.type === "retry") {
+      this.failureEvent(model, error, decision.delayMs);
+      if (!(await this.sleep(decision.delayMs))) return "stop";
+      this.retry++;
+      this.backoff = this.backoff.next();
+      return "go";
     }
     this.failureEvent(model, error, undefined);
-    switch (action) {
-      case "fail":
-        this.notRetryable = true;
-        return "stop";
-      case "skip_endpoint":
-        this.skippedEndpoints.add(model.endpoint);
-        break;
-      case "next_larger_context":
-        // Only a model known to have a larger window can help.
-        this.minContextWindow = model.contextWindow ?? Number.POSITIVE_INFINITY;
-        break;
+    if (decision.type === "stop") {
+      if (decision.why === "not_retryable") this.notRetryable = true;
+      return "stop";
     }
+    if (decision.skipEndpoint) this.skippedEndpoints.add(model.endpoint);
+    if (decision.minContextWindow !== undefined) this.minContextWindow = decision.minContextWindow;
     this.position++;
     this.retry = 0;
     this.backoff = this.freshBackoff();
@@ -358,32 +415,33 @@ class FallbackRun {
       const model = this.chain[this.position] as ResolvedModel;
       if (this.retry > 0) return model;
       let reason = this.skipReason(model);
-      if (!reason && !this.bypassGate) {
-        // Taking the slot may ask the shared store (a deployment-wide probe): an await per model, never per chunk.
-        const admitted = this.health.admit(model);
-        if (!(typeof admitted === "boolean" ? admitted : await admitted)) {
-          reason = this.health.unavailableReason?.(model) ?? "cooling_down";
-        }
+      if (!reason && !(await this.admitted(model))) {
+        if (this.stopReason) return undefined;
+        reason = this.health.unavailableReason?.(model) ?? "cooling_down";
       }
       if (!reason) return model;
-      this.trail.push({
-        model: model.id,
-        endpoint: model.endpoint,
-        outcome: "skipped",
-        retry: 0,
-        skipReason: reason,
-        ms: 0,
-      });
-      this.emit({ type: "skip", model: model.id, reason });
+      this.recordSkip(model, reason);
     }
     return undefined;
+  }
+
+  private recordSkip(model: ResolvedModel, reason: SkipReason): void {
+    this.trail.push({
+      model: model.id,
+      endpoint: model.endpoint,
+      outcome: "skipped",
+      retry: 0,
+      skipReason: reason,
+      ms: 0,
+    });
+    this.emit({ type: "skip", model: model.id, reason });
   }
 
   /** Whether the next candidate, without taking it, accepts a continuation. */
   private nextAcceptsContinuation(): boolean {
     for (let i = this.position; i < this.chain.length; i++) {
       const model = this.chain[i] as ResolvedModel;
-      const usable = !this.skipReason(model) && (this.bypassGate || this.health.available(model));
+      const usable = !this.skipReason(model) && (this.resetting || this.health.available(model));
       if ((i === this.position && this.retry > 0) || usable) return model.supportsContinuation;
     }
     return false;
@@ -493,15 +551,15 @@ class FallbackRun {
     failure: Failure,
   ): Promise<{ attempt: OpenedAttempt; model: ResolvedModel } | undefined> {
     const { model, error } = failure;
-    if (error.kind === "aborted" || this.stopReason) {
-      this.failureEvent(model, error, undefined);
-      if (error.kind !== "aborted") this.health.onFailure(model, error);
-      this.finishWith(this.stoppedError(failure));
-      return undefined;
-    }
     if (this.settings.midStream === "fail") {
-      this.health.onFailure(model, error);
+      // Counted against the model like any failure; the policy ends the answer whatever follows.
+      const decision = this.decision(model, error);
       this.failureEvent(model, error, undefined);
+      const stopped = decision.type === "stop" && decision.why !== "not_retryable";
+      if (stopped) {
+        this.finishWith(this.stoppedError(failure));
+        return undefined;
+      }
       this.finishWith(
         new FallbackError(
           "mid_stream",
@@ -547,7 +605,9 @@ class FallbackRun {
   private stoppedError(last: Failure | undefined): FallbackError {
     const reason =
       this.stopReason === "deadline" ? "deadline" : this.notRetryable ? "not_retryable" : "aborted";
-    return stoppedError(reason, this.trailSnapshot(), last, this.settings.totalTimeoutMs);
+    return stoppedError(reason, this.trailSnapshot(), last, this.settings.totalTimeoutMs, [
+      ...this.authHints,
+    ]);
   }
 
   // ---- bookkeeping -------------------------------------------------------------------------
@@ -644,6 +704,7 @@ class FallbackRun {
         : this.callerSignal?.reason;
     for (const controller of this.inFlight) controller.abort(why);
     this.wake?.();
+    this.onStopped();
   }
 
   /** Ends the stream on an error (an error part, then a finish with the trail); quietly on a cancel. */

@@ -12,8 +12,15 @@ export interface HealthGate {
   /**
    * Whether an attempt on this model may start now; may take a slot (a half-open probe, say).
    * A promise only when a shared store must be asked (taking a deployment-wide probe).
+   * `force`: every model of the chain has an open circuit; take a probe even before its time.
+   * `ignoreCooldown`: admit a rate-limited model too (when_all_cooling_down: try_anyway).
    */
-  admit(model: ResolvedModel): boolean | Promise<boolean>;
+  admit(
+    model: ResolvedModel,
+    options?: { force?: boolean; ignoreCooldown?: boolean },
+  ): boolean | Promise<boolean>;
+  /** Until when (epoch ms) the model is rate-limited, while it is; else undefined. */
+  coolingDownUntil?(model: ResolvedModel): number | undefined;
   /** Why the model is not available (for the trail). Default: cooling_down. */
   unavailableReason?(model: ResolvedModel): "cooling_down" | "circuit_open" | "unhealthy";
   /** A cap on this attempt's time to first token: a half-open probe has its own timeout. */

@@ -12,6 +12,7 @@ export function stoppedError(
   trail: AttemptRecord[],
   last: LastFailure,
   totalTimeoutMs: number,
+  hints: readonly string[] = [],
 ): FallbackError {
   const cause = { cause: last?.cause };
   if (reason === "deadline") {
@@ -23,7 +24,7 @@ export function stoppedError(
     const what = `${kind}${status ? ` ${status}` : ""}`;
     return new FallbackError(
       "not_retryable",
-      `${last.model.id} rejected the request (${what}), which no other model would accept: ${message}`,
+      `${last.model.id} rejected the request (${what}), which no other model would accept: ${message}${withHints(hints)}`,
       trail,
       kind,
       status,
@@ -45,6 +46,7 @@ export function exhaustedError(
   chainLength: number,
   trail: AttemptRecord[],
   last: LastFailure,
+  hints: readonly string[] = [],
 ): FallbackError {
   const attempts = trail.filter((r) => r.outcome !== "skipped").length;
   const summary = trail
@@ -58,10 +60,28 @@ export function exhaustedError(
     .join("; ");
   return new FallbackError(
     "all_failed",
-    `All ${chainLength} models failed (${attempts} attempts): ${summary || "the chain is empty"}`,
+    `All ${chainLength} models failed (${attempts} attempts): ${summary || "the chain is empty"}${withHints(hints)}`,
     trail,
     last?.error.kind,
     last?.error.status,
     { cause: last?.cause },
   );
+}
+
+/** The error of a run that did not start: every model of its chain is within its Retry-After. */
+export function allCoolingDownError(trail: AttemptRecord[], retryAfterMs: number): FallbackError {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  return new FallbackError(
+    "all_cooling_down",
+    `Every model of the chain is rate-limited; the first may be tried again in ${seconds} s`,
+    trail,
+    "rate_limited",
+    429,
+    { retryAfterMs },
+  );
+}
+
+/** What the operator should check, after the summary: ". Check X. Check Y." */
+function withHints(hints: readonly string[]): string {
+  return hints.map((hint) => `. ${hint}`).join("");
 }

@@ -10,8 +10,11 @@ const MARKER = Symbol.for("fallback-chat.error.fallback");
  * - `deadline`: the total deadline passed.
  * - `mid_stream`: a failure after output started, with the mid-stream policy `fail`.
  * - `aborted`: the caller cancelled the request.
+ * - `all_cooling_down`: every model of the chain is within its Retry-After; `retryAfterMs` says
+ *   when the first comes back.
  */
 export type FallbackErrorReason =
+  | "all_cooling_down"
   | "all_failed"
   | "not_retryable"
   | "deadline"
@@ -31,10 +34,14 @@ export class FallbackError extends FallbackChatError {
     readonly kind: ErrorKind | undefined,
     /** The HTTP status of the last failure, if any. */
     readonly status: number | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+
+  /** With `all_cooling_down`: how long until the first model may be tried again. */
+  readonly retryAfterMs: number | undefined;
 
   static override isInstance(error: unknown): error is FallbackError {
     return typeof error === "object" && error !== null && MARKER in error;

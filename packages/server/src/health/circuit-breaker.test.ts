@@ -17,6 +17,8 @@ const settings: BreakerSettings = {
   backoffFactor: 2,
   disableDurationMs: 60_000,
   maxDisableDurationMs: 300_000,
+  skipThreshold: 0.3,
+  skipMinRequests: 5,
 };
 
 describe("circuit breaker transitions (fake timers)", () => {
@@ -31,9 +33,33 @@ describe("circuit breaker transitions (fake timers)", () => {
     circuit = fail(circuit, 2);
     expect(circuit).toBe(CLOSED);
     circuit = fail(circuit, 3);
-    expect(circuit).toEqual({ state: "open", until: Date.now() + 60_000, openings: 1 });
+    expect(circuit).toEqual({
+      state: "open",
+      until: Date.now() + 60_000,
+      openings: 1,
+      cause: "failures",
+    });
     vi.advanceTimersByTime(59_999);
     expect(admit(circuit, Date.now(), settings).admitted).toBe(false);
+  });
+
+  it("opens as unhealthy when the success rate falls below skip_threshold over skip_min_requests", () => {
+    expect(fail(CLOSED, 1, 4, 4)).toBe(CLOSED); // 0 % but only 4 outcomes
+    expect(fail(CLOSED, 1, 5, 4)).toEqual({
+      state: "open",
+      until: Date.now() + 60_000,
+      openings: 1,
+      cause: "unhealthy",
+    });
+    expect(fail(CLOSED, 1, 9, 6)).toBe(CLOSED); // 33 % is not below 0.3
+  });
+
+  it("a forced admission probes an open circuit before its time, exactly once", () => {
+    const open: CircuitState = { state: "open", until: Date.now() + 60_000, openings: 1 };
+    expect(admit(open, Date.now(), settings).admitted).toBe(false);
+    const forced = admit(open, Date.now(), settings, true);
+    expect(forced).toMatchObject({ admitted: true, probe: true, next: { state: "half_open" } });
+    expect(admit(forced.next, Date.now(), settings, true).admitted).toBe(false); // its probe runs
   });
 
   it("opens on the failure rate once the window has enough requests", () => {

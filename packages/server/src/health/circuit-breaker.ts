@@ -4,8 +4,14 @@
  */
 export type CircuitState =
   | { state: "closed" }
-  | { state: "open"; until: number; openings: number }
-  | { state: "half_open"; probeSince: number; openings: number };
+  | { state: "open"; until: number; openings: number; cause?: OpenCause }
+  | { state: "half_open"; probeSince: number; openings: number; cause?: OpenCause };
+
+/**
+ * Why a circuit opened: `failures` (too many in a row, or the failure rate) or `unhealthy` (the
+ * success rate fell below skip_threshold). Either way its half-open probe decides when it returns.
+ */
+export type OpenCause = "failures" | "unhealthy";
 
 export type BreakerSettings = {
   consecutiveFailures: number;
@@ -15,6 +21,10 @@ export type BreakerSettings = {
   backoffFactor: number;
   disableDurationMs: number;
   maxDisableDurationMs: number;
+  /** Open when the window's success rate is below this... */
+  skipThreshold: number;
+  /** ...once it holds this many outcomes. */
+  skipMinRequests: number;
 };
 
 export const CLOSED: CircuitState = { state: "closed" };
@@ -36,16 +46,23 @@ export function admit(
   circuit: CircuitState,
   now: number,
   settings: BreakerSettings,
+  /** Probe an open circuit before its time is up (when every model of a chain is open). */
+  force = false,
 ): { admitted: boolean; probe: boolean; next: CircuitState } {
   switch (circuit.state) {
     case "closed":
       return { admitted: true, probe: false, next: circuit };
     case "open":
-      if (now < circuit.until) return { admitted: false, probe: false, next: circuit };
+      if (now < circuit.until && !force) return { admitted: false, probe: false, next: circuit };
       return {
         admitted: true,
         probe: true,
-        next: { state: "half_open", probeSince: now, openings: circuit.openings },
+        next: {
+          state: "half_open",
+          probeSince: now,
+          openings: circuit.openings,
+          ...(circuit.cause && { cause: circuit.cause }),
+        },
       };
     case "half_open":
       if (now - circuit.probeSince < settings.probeTimeoutMs)
@@ -76,13 +93,22 @@ export function onFailure(
 ): CircuitState {
   if (circuit.state === "half_open") {
     const openings = circuit.openings + 1;
-    return { state: "open", until: now + openDuration(settings, openings), openings };
+    const until = now + openDuration(settings, openings);
+    return { state: "open", until, openings, ...(circuit.cause && { cause: circuit.cause }) };
   }
   if (circuit.state === "open") return circuit;
   const tooMany = window.consecutiveFailures >= settings.consecutiveFailures;
   const tooOften =
     window.requests >= settings.minimumRequests &&
     window.failures / window.requests >= settings.failureRate;
-  if (!tooMany && !tooOften) return circuit;
-  return { state: "open", until: now + openDuration(settings, 1), openings: 1 };
+  const unhealthy =
+    window.requests >= settings.skipMinRequests && successRate(window) < settings.skipThreshold;
+  if (!tooMany && !tooOften && !unhealthy) return circuit;
+  const cause: OpenCause = tooMany || tooOften ? "failures" : "unhealthy";
+  return { state: "open", until: now + openDuration(settings, 1), openings: 1, cause };
+}
+
+/** The share of requests that succeeded; 1 with no requests (no news is good news). */
+export function successRate(counts: { requests: number; failures: number }): number {
+  return counts.requests === 0 ? 1 : (counts.requests - counts.failures) / counts.requests;
 }

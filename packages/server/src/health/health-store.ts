@@ -7,6 +7,8 @@ export type HealthChanges = {
   circuits: Map<string, CircuitState>;
   /** Rate-limit cooldowns this instance learnt, by model: until when. */
   cooling: Map<string, number>;
+  /** Models that recovered (their probe succeeded): their counts start afresh, before `outcomes`. */
+  resets: Set<string>;
 };
 
 /** The deployment-wide view: every instance's outcomes, circuits and cooldowns. */

@@ -26,6 +26,7 @@ export class MemoryHealthStore implements HealthStore {
     models: readonly string[],
     now: number,
   ): Promise<SharedHealth> {
+    for (const model of changes.resets) this.#buckets.delete(model);
     for (const { model, at, ok } of changes.outcomes) {
       const buckets = this.#buckets.get(model) ?? new Map();
       const bucket = Math.floor(at / BUCKET_MS);

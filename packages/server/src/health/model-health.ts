@@ -9,6 +9,7 @@ import {
   isPassable,
   onFailure,
   onSuccess,
+  successRate,
 } from "./circuit-breaker.js";
 import { countsAgainstModel } from "./counted-kinds.js";
 import type { HealthChanges, HealthStore, SharedHealth } from "./health-store.js";
@@ -36,6 +37,11 @@ export type ModelHealthOptions = {
   syncIntervalMs?: number;
   /** Where "store unreachable" and "reachable again" go, once each time. Default console. */
   log?: (message: string) => void;
+  /**
+   * The longest a request waits for the store to hand out a probe; past it, this instance takes
+   * the probe itself, as when the store is unreachable. Default 250 ms. Syncs get 8× this.
+   */
+  storeTimeoutMs?: number;
 };
 
 const MAX_PENDING_OUTCOMES = 10_000;
@@ -54,7 +60,8 @@ export class ModelHealth implements HealthGate {
   readonly #now: () => number;
   readonly #store: HealthStore | undefined;
   readonly #log: (message: string) => void;
-  #pending: HealthChanges = { outcomes: [], circuits: new Map(), cooling: new Map() };
+  readonly #storeTimeoutMs: number;
+  #pending: HealthChanges = emptyChanges();
   #shared: SharedHealth | undefined;
   #degraded = false;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -73,7 +80,10 @@ export class ModelHealth implements HealthGate {
       backoffFactor: s.circuitBreaker.backoffFactor,
       disableDurationMs: s.disableDurationMs,
       maxDisableDurationMs: s.circuitBreaker.maxDisableDurationMs,
+      skipThreshold: s.skipThreshold,
+      skipMinRequests: s.skipMinRequests,
     };
+    this.#storeTimeoutMs = options.storeTimeoutMs ?? 250;
     this.#now = options.now ?? Date.now;
     this.#store = options.store;
     this.#log = options.log ?? ((message) => console.warn(message));
@@ -83,35 +93,40 @@ export class ModelHealth implements HealthGate {
     }
   }
 
-  /** The probe's own timeout: the engine gives a probe attempt no longer than this. */
-  get probeTimeoutMs(): number {
-    return this.#breaker.probeTimeoutMs;
-  }
-
   available(model: ResolvedModel): boolean {
     return this.#state(model, this.#now()) === "available";
   }
 
-  admit(model: ResolvedModel): boolean | Promise<boolean> {
+  admit(
+    model: ResolvedModel,
+    options: { force?: boolean; ignoreCooldown?: boolean } = {},
+  ): boolean | Promise<boolean> {
     const now = this.#now();
-    const state = this.#state(model, now);
-    if (state !== "available") return false;
-    const taken = admit(this.#circuit(model.id), now, this.#breakerFor(model));
+    if (!options.ignoreCooldown && this.#isCooling(model.id, now)) return false;
+    const circuit = this.#circuit(model.id);
+    const taken = admit(circuit, now, this.#breakerFor(model), options.force);
+    if (!taken.admitted) return false;
     if (!taken.probe) return true;
     this.#setCircuit(model.id, taken.next);
     // Across instances, exactly one takes the probe; without a store (or without Redis) this one does.
     if (!this.#store || this.#degraded) return true;
-    return this.#store
-      .acquireProbe(model.id, this.#breaker.probeTimeoutMs)
-      .catch((error: unknown) => {
-        this.#markDegraded(error);
-        return true;
-      });
+    return withTimeout(
+      this.#store.acquireProbe(model.id, this.#breaker.probeTimeoutMs),
+      this.#storeTimeoutMs,
+    ).catch((error: unknown) => {
+      this.#markDegraded(error);
+      return true;
+    });
   }
 
   unavailableReason(model: ResolvedModel): "cooling_down" | "circuit_open" | "unhealthy" {
     const state = this.#state(model, this.#now());
     return state === "open" ? "circuit_open" : state === "skipped" ? "unhealthy" : "cooling_down";
+  }
+
+  coolingDownUntil(model: ResolvedModel): number | undefined {
+    const until = this.#coolingUntil(model.id);
+    return until !== undefined && until > this.#now() ? until : undefined;
   }
 
   attemptTimeoutMs(model: ResolvedModel): number | undefined {
@@ -124,7 +139,11 @@ export class ModelHealth implements HealthGate {
     this.#queueOutcome(model.id, at, true);
     const circuit = this.#circuit(model.id);
     const next = onSuccess(circuit);
-    if (next !== circuit) this.#setCircuit(model.id, next);
+    if (next === circuit) return;
+    this.#setCircuit(model.id, next);
+    // The probe came back: the model starts its record afresh, or the failures that opened its
+    // circuit would keep it skipped for the rest of the health window.
+    this.#resetCounts(model.id);
   }
 
   onFailure(model: ResolvedModel, error: ClassifiedError): void {
@@ -165,7 +184,7 @@ export class ModelHealth implements HealthGate {
         state: this.#state(model, now),
         requests,
         failures,
-        successRate: requests === 0 ? 1 : (requests - failures) / requests,
+        successRate: successRate({ requests, failures }),
         p50TtftMs: stats.p50TtftMs,
         p95TtftMs: stats.p95TtftMs,
         lastErrorKind: stats.lastErrorKind,
@@ -177,8 +196,7 @@ export class ModelHealth implements HealthGate {
   }
 
   successRate(modelId: string): number {
-    const { requests, failures } = this.#counts(modelId, this.#now());
-    return requests === 0 ? 1 : (requests - failures) / requests;
+    return successRate(this.#counts(modelId, this.#now()));
   }
 
   /** This model's recent p95 time to first token on this instance (for auto hedging). */
@@ -212,10 +230,13 @@ export class ModelHealth implements HealthGate {
   async #doSync(): Promise<void> {
     const store = this.#store as HealthStore;
     const changes = this.#pending;
-    this.#pending = { outcomes: [], circuits: new Map(), cooling: new Map() };
+    this.#pending = emptyChanges();
     const now = this.#now();
     try {
-      const shared = await store.sync(changes, [...this.config.models.keys()], now);
+      const shared = await withTimeout(
+        store.sync(changes, [...this.config.models.keys()], now),
+        this.#storeTimeoutMs * 8,
+      );
       this.#shared = shared;
       // The store is the authority for circuits; changes made since this sync began stay local.
       for (const id of this.config.models.keys()) {
@@ -242,6 +263,7 @@ export class ModelHealth implements HealthGate {
         if (!this.#pending.circuits.has(id)) this.#pending.circuits.set(id, circuit);
       for (const [id, until] of changes.cooling)
         if (!this.#pending.cooling.has(id)) this.#pending.cooling.set(id, until);
+      for (const id of changes.resets) this.#pending.resets.add(id);
       this.#markDegraded(error);
     }
   }
@@ -256,15 +278,26 @@ export class ModelHealth implements HealthGate {
   }
 
   #state(model: ResolvedModel, now: number): ModelHealthSnapshot["state"] {
-    const cooling = this.#coolingUntil(model.id);
-    if (cooling !== undefined && cooling > now) return "cooling_down";
-    if (!isPassable(this.#circuit(model.id), now, this.#breakerFor(model))) return "open";
-    const { requests, failures } = this.#counts(model.id, now);
-    const successRate = requests === 0 ? 1 : (requests - failures) / requests;
-    const { settings } = this.config;
-    if (requests >= settings.circuitBreaker.minimumRequests && successRate < settings.skipThreshold)
-      return "skipped";
+    if (this.#isCooling(model.id, now)) return "cooling_down";
+    const circuit = this.#circuit(model.id);
+    if (!isPassable(circuit, now, this.#breakerFor(model))) {
+      // A low success rate opens the circuit like failures do; the snapshot still tells them apart.
+      return circuit.state !== "closed" && circuit.cause === "unhealthy" ? "skipped" : "open";
+    }
     return "available";
+  }
+
+  #isCooling(modelId: string, now: number): boolean {
+    const cooling = this.#coolingUntil(modelId);
+    return cooling !== undefined && cooling > now;
+  }
+
+  #resetCounts(modelId: string): void {
+    this.#window(modelId).clear();
+    this.#shared?.counts.delete(modelId);
+    if (!this.#store) return;
+    this.#pending.outcomes = this.#pending.outcomes.filter((o) => o.model !== modelId);
+    this.#pending.resets.add(modelId);
   }
 
   /** Requests and failures in the window: the deployment's when shared, else this instance's. */
@@ -314,6 +347,25 @@ export class ModelHealth implements HealthGate {
     }
     return window;
   }
+}
+
+const emptyChanges = (): HealthChanges => ({
+  outcomes: [],
+  circuits: new Map(),
+  cooling: new Map(),
+  resets: new Set(),
+});
+
+/** The promise, or a rejection once `ms` have passed: a slow store must not hold requests up. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the health store did not answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

@@ -1,4 +1,5 @@
 import type { ErrorKind } from "../errors/error-kind.js";
+import { successRate } from "./circuit-breaker.js";
 
 export type Outcome = {
   at: number;
@@ -61,6 +62,16 @@ export class OutcomeWindow {
     return { requests: this.#outcomes.length - this.#head, failures: this.#failures };
   }
 
+  /** Forgets every outcome: a model whose probe just succeeded starts its record afresh. */
+  clear(): void {
+    this.#outcomes = [];
+    this.#head = 0;
+    this.#failures = 0;
+    this.#consecutiveFailures = 0;
+    this.#percentilesAt = Number.NEGATIVE_INFINITY;
+    this.#newLatencies = true;
+  }
+
   /** Failures in a row at the newest end (all of them, even those older than the window). */
   consecutiveFailures(): number {
     return this.#consecutiveFailures;
@@ -99,7 +110,7 @@ export class OutcomeWindow {
     return {
       requests,
       failures,
-      successRate: requests === 0 ? 1 : (requests - failures) / requests,
+      successRate: successRate({ requests, failures }),
       p50TtftMs: p50,
       p95TtftMs: p95,
       lastErrorKind: lastError?.kind,

@@ -59,6 +59,7 @@ export class RedisHealthStore implements HealthStore {
   ): Promise<SharedHealth> {
     const p = this.#client.pipeline();
     const touched = new Set<string>();
+    for (const model of changes.resets) p.del(this.#key("counts", model));
     for (const { model, at, ok } of changes.outcomes) {
       const bucket = Math.floor(at / BUCKET_MS);
       p.hincrby(this.#key("counts", model), `${bucket}:r`, 1);

@@ -55,6 +55,8 @@ export function safeErrorText(error: unknown): string {
         return "The answer was interrupted. Please try again.";
       case "aborted":
         return "The request was cancelled.";
+      case "all_cooling_down":
+        return "Every model is busy right now. Please try again in a moment.";
     }
   }
   return "Something went wrong while answering. Please try again.";

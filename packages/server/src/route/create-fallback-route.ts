@@ -70,9 +70,11 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
   const allowFileUrls = options.allowFileUrls ?? false;
   let engine: Promise<FallbackEngine> | undefined;
   const getEngine = () => {
-    engine ??= loadRouteConfig(options.config, options).then((config) =>
-      createFallbackEngine({ ...options, config, onEvent: undefined }),
-    );
+    engine ??= loadRouteConfig(options.config, options).then((config) => {
+      // Allowed but probably wrong (a key that is not OpenRouter's format, say): said once, at load.
+      for (const warning of config.warnings) log(`[fallback-chat] config: ${warning}`);
+      return createFallbackEngine({ log, ...options, config, onEvent: undefined });
+    });
     return engine;
   };
 
@@ -105,6 +107,8 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
         if (!ChainSelectionError.isInstance(error)) throw error;
         return jsonError(400, error.reason, error.message, { validNames: error.validNames });
       }
+      const coolingUntil = loaded.coolingDownUntil(chat.selector);
+      if (coolingUntil !== undefined) return allCoolingDown(coolingUntil);
       return streamAnswer(loaded, chat.messages, chat.selector, request, options);
     },
 
@@ -118,6 +122,19 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
       );
     },
   };
+}
+
+/** Every model of the chain is within its Retry-After: say so before any upstream request. */
+function allCoolingDown(until: number): Response {
+  const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000));
+  const response = jsonError(
+    503,
+    "rate_limited",
+    `Every model for this request is rate-limited; try again in ${seconds} s`,
+    { retryAfterSeconds: seconds },
+  );
+  response.headers.set("retry-after", String(seconds));
+  return response;
 }
 
 async function loadRouteConfig(
