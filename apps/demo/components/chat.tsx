@@ -1,6 +1,7 @@
 "use client";
 
 import { useFallbackChat } from "@fallback-chat/react";
+import { failureLabel } from "@fallback-chat/server/protocol";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { LiveStatus } from "./live-status";
 import { MessageView } from "./message-view";
@@ -64,7 +65,7 @@ export function Chat() {
               {chat.failedAttempts.map((a, i) => (
                 <li key={`${a.model}-${i}`}>
                   {a.model}: {a.outcome}
-                  {a.kind ? ` (${a.kind}${a.status ? ` ${a.status}` : ""})` : ""}
+                  {a.kind ? ` (${failureLabel(a)})` : ""}
                 </li>
               ))}
             </ul>

@@ -1,6 +1,7 @@
 "use client";
 
 import type { FallbackStatus, LiveAttempt } from "@fallback-chat/react";
+import { failureLabel } from "@fallback-chat/server/protocol";
 
 type Props = {
   status: FallbackStatus;
@@ -29,9 +30,7 @@ export function LiveStatus({ status, activeModel, attempts }: Props) {
       </span>
       {failed.length > 0 && (
         <span className="live-failures">
-          {failed
-            .map((a) => `${a.model} ${a.kind ?? ""}${a.status ? ` ${a.status}` : ""}`)
-            .join(", ")}
+          {failed.map((a) => `${a.model} ${failureLabel(a)}`).join(", ")}
         </span>
       )}
     </div>

@@ -1,6 +1,10 @@
 "use client";
 
-import type { ClientAttempt, FallbackUIMessage } from "@fallback-chat/server/protocol";
+import {
+  type ClientAttempt,
+  type FallbackUIMessage,
+  failureLabel,
+} from "@fallback-chat/server/protocol";
 import Markdown from "react-markdown";
 
 type Props = {
@@ -50,6 +54,6 @@ function describe(attempt: ClientAttempt): string {
   if (attempt.outcome === "success") return "answered";
   if (attempt.outcome === "skipped") return "skipped";
   if (attempt.outcome === "lost") return "lost the hedge race";
-  const what = `${attempt.kind ?? "failed"}${attempt.status ? ` ${attempt.status}` : ""}`;
+  const what = failureLabel(attempt);
   return attempt.midStream ? `${what}, mid-stream (discarded)` : what;
 }

@@ -7,6 +7,7 @@ import {
   ModelHealth,
   resolveConfig,
 } from "@fallback-chat/server";
+import { failureLabel } from "@fallback-chat/server/protocol";
 import { parse } from "yaml";
 
 export type Demo = {
@@ -40,9 +41,7 @@ function createDemo(): Demo {
     system: "You are a concise, friendly assistant. Answer in Markdown.",
     onEvent: (event) => {
       if (event.type === "attempt-failure") {
-        console.info(
-          `[demo] ${event.model} failed: ${event.kind}${event.status ? ` ${event.status}` : ""}`,
-        );
+        console.info(`[demo] ${event.model} failed: ${failureLabel(event)}`);
       }
     },
   });

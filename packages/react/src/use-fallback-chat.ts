@@ -104,22 +104,18 @@ export function useFallbackChat(options: UseFallbackChatOptions = {}): UseFallba
   const sendMessage = useCallback(
     (message?: Parameters<SendMessage>[0], request: RequestOptions = {}) => {
       store.reset();
-      const { task, tier, vendor, body, ...rest } = request;
-      return send(message, {
-        ...rest,
-        body: { ...body, ...selectionBody({ task, tier, vendor }) },
-      });
+      return send(message, withSelection(request));
     },
     [send, store],
   );
   const regenerate = useCallback(
     (request: { messageId?: string } & RequestOptions = {}) => {
       store.reset();
-      const { task, tier, vendor, body, ...rest } = request;
-      return regen({ ...rest, body: { ...body, ...selectionBody({ task, tier, vendor }) } });
+      return regen(withSelection(request));
     },
     [regen, store],
   );
+  const streamingId = chat.status === "streaming" ? chat.messages.at(-1)?.id : undefined;
 
   return {
     ...chat,
@@ -130,7 +126,15 @@ export function useFallbackChat(options: UseFallbackChatOptions = {}): UseFallba
     attempts: live.attempts,
     failedAttempts: live.failedAttempts,
     fallbackStatus: fallbackStatusOf(chat.status, live.phase),
-    answeredBy: (message) => message.metadata?.model,
+    // While an answer streams, the model streaming it; once it ends, the one its metadata names.
+    answeredBy: (message) =>
+      message.metadata?.model ?? (message.id === streamingId ? live.activeModel : undefined),
     trailOf: (message) => message.metadata?.attempts ?? [],
   };
+}
+
+/** Per-request options as useChat takes them: the chain selection goes into the body. */
+function withSelection<T extends RequestOptions>(request: T) {
+  const { task, tier, vendor, body, ...rest } = request;
+  return { ...rest, body: { ...body, ...selectionBody({ task, tier, vendor }) } };
 }

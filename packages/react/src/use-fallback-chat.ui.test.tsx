@@ -102,6 +102,25 @@ describe("useFallbackChat against the real route", () => {
     expect(hook.result.current.fallbackStatus).toBe("idle");
   });
 
+  it("answeredBy names the streaming model while the answer streams, before its metadata", async () => {
+    upstream.fail(A, { type: "http-error", status: 503 });
+    upstream.setModel(B, { tokensPerSecond: 15 });
+    const { hook } = renderChat();
+    act(() => {
+      void hook.result.current.sendMessage({ text: "hello" });
+    });
+    await waitFor(() => {
+      const last = hook.result.current.messages.at(-1);
+      expect(last?.role === "assistant" && textOf(last)).toBeTruthy();
+    });
+    const chat = hook.result.current;
+    const answer = chat.messages.at(-1);
+    expect(chat.status).toBe("streaming");
+    expect(answer?.metadata?.model).toBeUndefined();
+    expect(answer && chat.answeredBy(answer)).toBe(B);
+    await waitFor(() => expect(hook.result.current.status).toBe("ready"));
+  });
+
   it("applies the discard: a person never sees two attempts glued together", async () => {
     upstream.fail(A, { type: "cut-mid-stream", afterChunks: 4 });
     const { hook } = renderChat();

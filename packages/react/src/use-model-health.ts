@@ -1,7 +1,7 @@
-import type { ModelHealthSnapshot } from "@fallback-chat/server/protocol";
+import type { ModelHealthResponse } from "@fallback-chat/server/protocol";
 import useSWR, { type SWRResponse } from "swr";
 
-export type ModelHealthResponse = { generatedAt: string; models: ModelHealthSnapshot[] };
+export type { ModelHealthResponse };
 
 export type UseModelHealthOptions = {
   /** The route's URL. Default `/api/chat`. */

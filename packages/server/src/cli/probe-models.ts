@@ -17,7 +17,7 @@ export type ProbeResult = {
 };
 
 /**
- * Sends one tiny request to each model (the design's "verified API connectivity"), a few at a
+ * Sends one tiny request to each model (to verify each key and model id), a few at a
  * time, each with its own timeout and no retries.
  */
 export async function probeModels(

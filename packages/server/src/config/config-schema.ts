@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type ConfigurableErrorKind, ERROR_ACTIONS, ERROR_KINDS } from "../errors/error-kind.js";
 
 /**
- * The fallback config, as written in `fallback-config.yaml` (snake_case, like the design's YAML).
+ * The fallback config, as written in `fallback-config.yaml` (snake_case keys).
  * Every object is strict: an unknown key is an error, never silently ignored.
  */
 
@@ -61,7 +61,7 @@ const modelSettingsSchema = z
         'The id sent to its endpoint, when it differs (e.g. "gpt-4-turbo" on OpenAI itself).',
       ),
   })
-  .describe("Per-model settings (the design's ModelConfig).");
+  .describe("Per-model settings: order, retries, timeouts, circuit, window, endpoint.");
 
 const endpointSchema = z
   .strictObject({
@@ -120,7 +120,7 @@ const circuitBreakerSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe(
-      "When every model of a chain has an open circuit, probe them anyway, one request each (the design's reset): one that answers is closed, one that fails is disabled again. Rate-limited models are not reset (see when_all_cooling_down).",
+      "When every model of a chain has an open circuit, probe them anyway, one request each: one that answers is closed, one that fails is disabled again. Rate-limited models are not reset (see when_all_cooling_down).",
     ),
 });
 
@@ -196,7 +196,7 @@ const settingsSchema = z
       .enum(["reject", "default"])
       .default("reject")
       .describe(
-        "A request for a task with no chain: reject (a 400 listing the tasks) or default (run default_chain, as the design's TASK_FALLBACKS.get does).",
+        "A request for a task with no chain: reject (a 400 listing the tasks) or default (run default_chain).",
       ),
     health_sorted: z
       .boolean()

@@ -132,12 +132,12 @@ function resolveParsed(
   };
 }
 
-/** The names whose rank needs no tier_order: the design's ["budget", "standard", "premium"]. */
+/** The tier names whose rank needs no tier_order, cheapest first. */
 export const KNOWN_TIERS: readonly string[] = ["budget", "standard", "premium"];
 
 /**
  * The cost tiers, cheapest first. A YAML mapping's order is not a ranking anyone means to state
- * (the design writes its tiers premium first), so the rank comes from the names or tier_order.
+ * (configs are often written dearest first), so the rank comes from the names or tier_order.
  */
 function rankTiers(f: FallbackConfigParsed["fallback"], report: Report): NamedGroup[] {
   const groups = toGroups(f.cost_tiers);

@@ -7,6 +7,7 @@ import {
   type FallbackEngineOptions,
 } from "./fallback-engine.js";
 import type { FallbackEventHandler } from "./fallback-events.js";
+import { mergeEventHandlers } from "./merge-event-handlers.js";
 
 export type FallbackModelOptions = ({ engine: FallbackEngine } | FallbackEngineOptions) &
   ChainSelector & {
@@ -38,13 +39,7 @@ export function createFallbackModel(options: FallbackModelOptions): LanguageMode
     engine.stream({
       callOptions,
       selector,
-      onEvent:
-        onEvent && options.onEvent
-          ? (event) => {
-              options.onEvent?.(event);
-              onEvent(event);
-            }
-          : (onEvent ?? options.onEvent),
+      onEvent: mergeEventHandlers(options.onEvent, onEvent),
     });
 
   return {

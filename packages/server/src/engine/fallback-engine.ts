@@ -10,6 +10,7 @@ import {
 import type { FallbackEventHandler } from "./fallback-events.js";
 import { type FallbackStreamResult, streamWithFallback } from "./fallback-run.js";
 import type { HealthGate } from "./health-gate.js";
+import { mergeEventHandlers } from "./merge-event-handlers.js";
 
 export type FallbackEngineOptions = ModelFactoryOptions & {
   config: FallbackConfig;
@@ -77,21 +78,13 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
       return earliest;
     },
     stream(request) {
-      const perRequest = request.onEvent;
-      const global = options.onEvent;
       return streamWithFallback({
         chain: orderChain(selectChain(config, request.selector), config, health),
         callOptions: request.callOptions,
         settings: config.settings,
         languageModel,
         health,
-        onEvent:
-          perRequest && global
-            ? (event) => {
-                global(event);
-                perRequest(event);
-              }
-            : (perRequest ?? global),
+        onEvent: mergeEventHandlers(options.onEvent, request.onEvent),
         ...(options.random && { random: options.random }),
         authHint,
       });
@@ -125,8 +118,7 @@ function keyHint(
 }
 
 /**
- * With `health_sorted`, the design's health_aware_fallback: the chain ordered by recent success
- * rate, best first (a stable sort, so equally healthy models keep their configured order).
+ * With `health_sorted`: the chain ordered by recent success rate, best first (a stable sort, so equally healthy models keep their configured order).
  */
 function orderChain(
   chain: ResolvedModel[],

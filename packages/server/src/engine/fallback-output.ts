@@ -38,12 +38,20 @@ export class FallbackOutput {
   /** While a continuation streams: its first text block's id, and the open block it continues. */
   #continuation: { from: string | undefined; into: string } | undefined;
 
-  constructor(
-    private readonly keepText: boolean,
+  private readonly keepText: boolean;
+  private readonly metadata: () => JSONObject;
+
+  constructor(options: {
+    /** Keep the partial text (mid_stream: continue), so a continuation can be asked for. */
+    keepText: boolean;
     /** The `fallback` provider metadata of the finish: the answering model and the trail. */
-    private readonly metadata: () => JSONObject,
-    onCancel: () => void,
-  ) {
+    metadata: () => JSONObject;
+    /** The consumer cancelled the stream. */
+    onCancel: () => void;
+  }) {
+    this.keepText = options.keepText;
+    this.metadata = options.metadata;
+    const { onCancel } = options;
     this.stream = new ReadableStream<Part>({
       start: (controller) => {
         this.#controller = controller;

@@ -1,5 +1,6 @@
 import type { ResolvedModel } from "../config/fallback-config.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
+import type { ModelHealthSnapshot } from "../protocol/health-snapshot.js";
 
 /**
  * What the engine asks of health tracking: may this model be tried now, and what happened when it
@@ -29,6 +30,8 @@ export interface HealthGate {
   successRate?(modelId: string): number;
   /** The model's recent p95 time to first token, for `hedging: { after_ms: auto }`. */
   p95TtftMs?(modelId: string): number | undefined;
+  /** Every configured model's health, for the route's GET. */
+  snapshot(): ModelHealthSnapshot[];
   onSuccess(model: ResolvedModel, timing: { ttftMs: number; durationMs: number }): void;
   onFailure(model: ResolvedModel, error: ClassifiedError): void;
 }

@@ -4,9 +4,10 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
 } from "@ai-sdk/provider";
-import { AttemptTimeoutError, TruncatedStreamError } from "../errors/attempt-errors.js";
-import { type ClassifiedError, classifyError } from "../errors/classify-error.js";
+import { AttemptTimeoutError } from "../errors/attempt-errors.js";
+import type { ClassifiedError } from "../errors/classify-error.js";
 import { abortPromise } from "./abort-promise.js";
+import { endOfStream, failureOfPart, settleFailedRead } from "./attempt-parts.js";
 
 /** An attempt that produced output: its reader, the parts read so far, and how to stop it. */
 export type OpenedAttempt = {
@@ -40,20 +41,24 @@ export function isOutput(part: LanguageModelV4StreamPart): boolean {
   }
 }
 
+export type OpenAttemptOptions = {
+  model: LanguageModelV4;
+  callOptions: LanguageModelV4CallOptions;
+  firstTokenTimeoutMs: number;
+  /** Whether the caller gave up (a failure is then `aborted`, not the model's fault). */
+  callerAborted: () => boolean;
+  /** The attempt's own controller, aborted by its timeouts and by the run (deadline, cancel). */
+  controller: AbortController;
+};
+
 /**
  * Starts one attempt and reads it up to its first output, under a first-token timeout. Only then
  * does the caller commit to it; until then a failure costs the consumer nothing.
- *
- * `callerSignal` aborting means the caller gave up (classified `aborted`); the attempt's own
- * controller is also aborted by the timeouts and by the run (deadline, cancellation).
  */
 export async function openAttempt(
-  model: LanguageModelV4,
-  options: LanguageModelV4CallOptions,
-  firstTokenTimeoutMs: number,
-  callerSignal: AbortSignal | undefined,
-  controller: AbortController,
+  options: OpenAttemptOptions,
 ): Promise<OpenedAttempt | FailedAttempt> {
+  const { model, controller, firstTokenTimeoutMs } = options;
   const started = performance.now();
   const timer = setTimeout(
     () => controller.abort(new AttemptTimeoutError("first_token", firstTokenTimeoutMs)),
@@ -66,19 +71,16 @@ export async function openAttempt(
   try {
     // A model whose doStream ignores the signal cannot hang us either.
     const { stream, ...result } = await Promise.race([
-      model.doStream({ ...options, abortSignal: controller.signal }),
+      model.doStream({ ...options.callOptions, abortSignal: controller.signal }),
       abortPromise(controller.signal),
     ]);
     reader = stream.getReader();
     const head: LanguageModelV4StreamPart[] = [];
     for (;;) {
       const { done, value } = await reader.read();
-      if (done)
-        throw controller.signal.aborted ? controller.signal.reason : new TruncatedStreamError();
-      if (value.type === "error") throw value.error;
-      if (value.type === "finish" && value.finishReason.unified === "interrupted") {
-        throw new TruncatedStreamError();
-      }
+      if (done) throw endOfStream(controller);
+      const failure = failureOfPart(value);
+      if (failure !== undefined) throw failure;
       const finish = value.type === "finish" ? value : undefined;
       if (!finish) head.push(value);
       if (finish || isOutput(value)) {
@@ -87,17 +89,8 @@ export async function openAttempt(
       }
     }
   } catch (thrown) {
-    // Our own timeouts abort with a reason; the error surfacing may be that reason or a wrapper of it.
-    const reason = controller.signal.aborted ? controller.signal.reason : undefined;
-    const cause = AttemptTimeoutError.isInstance(reason) ? reason : thrown;
-    if (!controller.signal.aborted) controller.abort();
-    reader?.cancel().catch(() => {});
-    return {
-      ok: false,
-      error: classifyError(cause, callerSignal?.aborted === true),
-      cause,
-      ms: performance.now() - started,
-    };
+    const failed = settleFailedRead(thrown, controller, reader, options.callerAborted());
+    return { ok: false, ...failed, ms: performance.now() - started };
   } finally {
     clearTimeout(timer);
     controller.signal.removeEventListener("abort", onAbort);

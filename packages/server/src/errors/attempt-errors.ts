@@ -1,4 +1,4 @@
-import { FallbackChatError } from "./fallback-chat-error.js";
+import { FallbackChatError, hasMarker } from "./fallback-chat-error.js";
 
 const TIMEOUT = Symbol.for("fallback-chat.error.attempt-timeout");
 const TRUNCATED = Symbol.for("fallback-chat.error.truncated-stream");
@@ -25,7 +25,7 @@ export class AttemptTimeoutError extends FallbackChatError {
   }
 
   static override isInstance(error: unknown): error is AttemptTimeoutError {
-    return typeof error === "object" && error !== null && TIMEOUT in error;
+    return hasMarker(error, TIMEOUT);
   }
 }
 
@@ -40,6 +40,6 @@ export class TruncatedStreamError extends FallbackChatError {
   }
 
   static override isInstance(error: unknown): error is TruncatedStreamError {
-    return typeof error === "object" && error !== null && TRUNCATED in error;
+    return hasMarker(error, TRUNCATED);
   }
 }

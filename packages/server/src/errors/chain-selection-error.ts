@@ -1,4 +1,4 @@
-import { FallbackChatError } from "./fallback-chat-error.js";
+import { FallbackChatError, hasMarker } from "./fallback-chat-error.js";
 
 const MARKER = Symbol.for("fallback-chat.error.chain-selection");
 
@@ -23,6 +23,6 @@ export class ChainSelectionError extends FallbackChatError {
   }
 
   static override isInstance(error: unknown): error is ChainSelectionError {
-    return typeof error === "object" && error !== null && MARKER in error;
+    return hasMarker(error, MARKER);
   }
 }

@@ -8,6 +8,11 @@ export class FallbackChatError extends Error {
   readonly [MARKER] = true;
 
   static isInstance(error: unknown): error is FallbackChatError {
-    return typeof error === "object" && error !== null && MARKER in error;
+    return hasMarker(error, MARKER);
   }
+}
+
+/** Whether an error carries a class's marker: the one check behind every `isInstance`. */
+export function hasMarker(error: unknown, marker: symbol): boolean {
+  return typeof error === "object" && error !== null && marker in error;
 }

@@ -1,5 +1,5 @@
 import { type ConfigIssue, issueLine } from "../config/config-issue.js";
-import { FallbackChatError } from "./fallback-chat-error.js";
+import { FallbackChatError, hasMarker } from "./fallback-chat-error.js";
 
 const MARKER = Symbol.for("fallback-chat.error.config");
 
@@ -23,6 +23,6 @@ export class FallbackConfigError extends FallbackChatError {
   }
 
   static override isInstance(error: unknown): error is FallbackConfigError {
-    return typeof error === "object" && error !== null && MARKER in error;
+    return hasMarker(error, MARKER);
   }
 }

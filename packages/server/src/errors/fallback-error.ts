@@ -1,6 +1,6 @@
 import type { AttemptRecord } from "../engine/fallback-events.js";
 import type { ErrorKind } from "./error-kind.js";
-import { FallbackChatError } from "./fallback-chat-error.js";
+import { FallbackChatError, hasMarker } from "./fallback-chat-error.js";
 
 const MARKER = Symbol.for("fallback-chat.error.fallback");
 
@@ -26,24 +26,34 @@ export class FallbackError extends FallbackChatError {
   readonly [MARKER] = true;
   override readonly name = "FallbackError";
 
-  constructor(
-    readonly reason: FallbackErrorReason,
-    message: string,
-    readonly trail: readonly AttemptRecord[],
-    /** The kind of the last failure. */
-    readonly kind: ErrorKind | undefined,
-    /** The HTTP status of the last failure, if any. */
-    readonly status: number | undefined,
-    options?: { cause?: unknown; retryAfterMs?: number },
-  ) {
-    super(message, options);
-    this.retryAfterMs = options?.retryAfterMs;
-  }
-
+  readonly reason: FallbackErrorReason;
+  /** Every attempt and skip, in order. */
+  readonly trail: readonly AttemptRecord[];
+  /** The kind of the last failure. */
+  readonly kind: ErrorKind | undefined;
+  /** The HTTP status of the last failure, if any. */
+  readonly status: number | undefined;
   /** With `all_cooling_down`: how long until the first model may be tried again. */
   readonly retryAfterMs: number | undefined;
 
+  constructor(options: {
+    reason: FallbackErrorReason;
+    message: string;
+    trail: readonly AttemptRecord[];
+    kind: ErrorKind | undefined;
+    status?: number | undefined;
+    cause?: unknown;
+    retryAfterMs?: number;
+  }) {
+    super(options.message, { cause: options.cause });
+    this.reason = options.reason;
+    this.trail = options.trail;
+    this.kind = options.kind;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
   static override isInstance(error: unknown): error is FallbackError {
-    return typeof error === "object" && error !== null && MARKER in error;
+    return hasMarker(error, MARKER);
   }
 }

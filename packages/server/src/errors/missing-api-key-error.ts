@@ -1,4 +1,4 @@
-import { FallbackChatError } from "./fallback-chat-error.js";
+import { FallbackChatError, hasMarker } from "./fallback-chat-error.js";
 
 const MARKER = Symbol.for("fallback-chat.error.missing-api-key");
 
@@ -16,6 +16,6 @@ export class MissingApiKeyError extends FallbackChatError {
   }
 
   static override isInstance(error: unknown): error is MissingApiKeyError {
-    return typeof error === "object" && error !== null && MARKER in error;
+    return hasMarker(error, MARKER);
   }
 }

@@ -1,6 +1,7 @@
 import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js";
 import type { HealthGate } from "../engine/health-gate.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
+import type { ModelHealthSnapshot } from "../protocol/health-snapshot.js";
 import {
   admit,
   type BreakerSettings,
@@ -13,21 +14,9 @@ import {
 } from "./circuit-breaker.js";
 import { countsAgainstModel } from "./counted-kinds.js";
 import type { HealthChanges, HealthStore, SharedHealth } from "./health-store.js";
-import { OutcomeWindow, type WindowStats } from "./outcome-window.js";
+import { OutcomeWindow } from "./outcome-window.js";
 
-export type ModelHealthSnapshot = {
-  model: string;
-  vendor: string;
-  endpoint: string;
-  /** closed / open / half_open: the circuit. */
-  circuit: CircuitState["state"];
-  /** available, or why not: cooling_down (Retry-After), open (circuit), skipped (success rate). */
-  state: "available" | "cooling_down" | "open" | "skipped";
-  /** When the last counted failure happened (ISO time). */
-  lastErrorAt: string | undefined;
-  openUntil: string | undefined;
-  coolingDownUntil: string | undefined;
-} & Omit<WindowStats, "lastErrorAt">;
+export type { ModelHealthSnapshot };
 
 export type ModelHealthOptions = {
   now?: () => number;
@@ -47,8 +36,8 @@ export type ModelHealthOptions = {
 const MAX_PENDING_OUTCOMES = 10_000;
 
 /**
- * Health tracking as the engine's gate: the design's HealthTracker (a sliding window per model:
- * success rate, time to first token), Retry-After cooldowns, and a circuit breaker per model with
+ * Health tracking as the engine's gate: a sliding window of outcomes per model (success rate,
+ * time to first token), Retry-After cooldowns, and a circuit breaker per model with
  * half-open probes. With a store, instances share it all; when the store is unreachable, each
  * serves on its own state (fail open) and picks the shared state up again when it returns.
  */

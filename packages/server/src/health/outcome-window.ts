@@ -11,7 +11,7 @@ export type Outcome = {
 export type WindowStats = {
   requests: number;
   failures: number;
-  /** 1 when the window is empty: no news is good news (the design's assumption). */
+  /** 1 when the window is empty: a model is presumed healthy until it fails. */
   successRate: number;
   p50TtftMs: number | undefined;
   p95TtftMs: number | undefined;

@@ -1,6 +1,6 @@
 // Browser-safe: types and pure functions shared by the route and the React hooks.
 
-export type { ModelHealthSnapshot } from "../health/model-health.js";
+export { failureLabel } from "./attempt-label.js";
 export type {
   ClientAttempt,
   ClientFallbackEvent,
@@ -8,4 +8,5 @@ export type {
   FallbackMessageMetadata,
   FallbackUIMessage,
 } from "./fallback-ui.js";
+export type { ModelHealthResponse, ModelHealthSnapshot } from "./health-snapshot.js";
 export { withoutDiscarded } from "./visible-parts.js";

@@ -1,6 +1,7 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { FallbackConfig, ResolvedEndpoint, ResolvedModel } from "../config/fallback-config.js";
+import { FallbackConfigError } from "../errors/fallback-config-error.js";
 import { MissingApiKeyError } from "../errors/missing-api-key-error.js";
 
 /** An AI SDK provider for an endpoint of type "provider": model id in, language model out. */
@@ -36,7 +37,12 @@ export function createModelFactory(
     if (endpoint.type === "provider") {
       provider = options.providers?.[endpoint.name];
       if (!provider)
-        throw new Error(`No provider was passed in code for endpoint "${endpoint.name}"`);
+        throw new FallbackConfigError("invalid", [
+          {
+            path: `fallback.endpoints.${endpoint.name}`,
+            message: `type "provider" needs an AI SDK provider passed in code under providers.${endpoint.name}`,
+          },
+        ]);
     } else {
       const apiKey = endpoint.apiKeyEnv === null ? "" : env[endpoint.apiKeyEnv];
       if (apiKey === undefined || (endpoint.apiKeyEnv !== null && apiKey === "")) {
@@ -60,7 +66,12 @@ export function createModelFactory(
     if (!languageModel) {
       const endpoint = config.endpoints.get(model.endpoint);
       if (!endpoint)
-        throw new Error(`Model "${model.id}" names unknown endpoint "${model.endpoint}"`);
+        throw new FallbackConfigError("invalid", [
+          {
+            path: `fallback.models.${model.id}.endpoint`,
+            message: `unknown endpoint "${model.endpoint}"`,
+          },
+        ]);
       languageModel = providerFor(endpoint)(model.upstreamId);
       models.set(model.id, languageModel);
     }

@@ -19,6 +19,7 @@ import {
 import type { FallbackEventHandler } from "../engine/fallback-events.js";
 import { ChainSelectionError } from "../errors/chain-selection-error.js";
 import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
+import type { ModelHealthResponse } from "../protocol/health-snapshot.js";
 import { withoutDiscarded } from "../protocol/visible-parts.js";
 import { type AllowedOrigins, checkOrigin } from "./check-origin.js";
 import { safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
@@ -115,11 +116,11 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
     async GET() {
       const loaded = await ready();
       if (loaded instanceof Response) return loaded;
-      const health = loaded.health as { snapshot?: () => unknown[] };
-      return Response.json(
-        { generatedAt: new Date().toISOString(), models: health.snapshot?.() ?? [] },
-        { headers: { "cache-control": "no-store" } },
-      );
+      const body: ModelHealthResponse = {
+        generatedAt: new Date().toISOString(),
+        models: loaded.health.snapshot(),
+      };
+      return Response.json(body, { headers: { "cache-control": "no-store" } });
     },
   };
 }

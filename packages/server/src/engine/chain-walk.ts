@@ -1,0 +1,152 @@
+import type { ResolvedModel, ResolvedSettings } from "../config/fallback-config.js";
+import { ExponentialBackoff } from "./backoff.js";
+import type { FailureDecision } from "./failure-decision.js";
+import type { SkipReason } from "./fallback-events.js";
+import type { HealthGate } from "./health-gate.js";
+import type { RunLifetime } from "./run-lifetime.js";
+import type { RunTrail } from "./run-trail.js";
+
+/**
+ * Where a request stands along its chain: the model it is on, that model's retries and backoff,
+ * and what this request has learnt that passes models over (an endpoint that refused its key, a
+ * context too long for small windows). Health is asked for each model as the walk reaches it.
+ */
+export class ChainWalk {
+  readonly #chain: readonly ResolvedModel[];
+  readonly #settings: ResolvedSettings;
+  readonly #health: HealthGate;
+  readonly #lifetime: RunLifetime;
+  readonly #trail: RunTrail;
+  #position = 0;
+  #retry = 0;
+  #backoff: ExponentialBackoff;
+  readonly #skippedEndpoints = new Set<string>();
+  #minContextWindow: number | undefined;
+  /**
+   * Every model of the chain has an open circuit, so each is probed anyway (one request each; a
+   * success closes it, a failure re-disables it). Cooldowns still hold unless configured otherwise.
+   */
+  readonly resetting: boolean;
+
+  constructor(options: {
+    chain: readonly ResolvedModel[];
+    settings: ResolvedSettings;
+    health: HealthGate;
+    lifetime: RunLifetime;
+    trail: RunTrail;
+  }) {
+    this.#chain = options.chain;
+    this.#settings = options.settings;
+    this.#health = options.health;
+    this.#lifetime = options.lifetime;
+    this.#trail = options.trail;
+    this.#backoff = this.#freshBackoff();
+    this.resetting =
+      this.#settings.circuitBreaker.resetWhenAllOpen &&
+      !this.#chain.some((m) => this.#health.available(m));
+  }
+
+  /** Retries of the current model so far. */
+  get retry(): number {
+    return this.#retry;
+  }
+
+  get backoff(): ExponentialBackoff {
+    return this.#backoff;
+  }
+
+  /** The model to attempt now, recording skips on the way; undefined at the end or on a stop. */
+  async next(): Promise<ResolvedModel | undefined> {
+    for (; this.#position < this.#chain.length; this.#position++) {
+      const model = this.#chain[this.#position] as ResolvedModel;
+      if (this.#retry > 0) return model;
+      let reason = this.#skipReason(model);
+      if (!reason && !(await this.#admitted(model))) {
+        if (this.#lifetime.stopReason) return undefined;
+        reason = this.#health.unavailableReason?.(model) ?? "cooling_down";
+      }
+      if (!reason) return model;
+      this.#trail.skip(model, reason);
+    }
+    return undefined;
+  }
+
+  /** The next model after the current one that may be tried now, admitted as a hedge. */
+  async hedgeCandidate(): Promise<ResolvedModel | undefined> {
+    for (let i = this.#position + 1; i < this.#chain.length; i++) {
+      const model = this.#chain[i] as ResolvedModel;
+      if (this.#skipReason(model)) continue;
+      if (await this.#admitted(model)) return model;
+    }
+    return undefined;
+  }
+
+  /** Whether the next candidate, without taking it, accepts a continuation. */
+  nextAcceptsContinuation(): boolean {
+    for (let i = this.#position; i < this.#chain.length; i++) {
+      const model = this.#chain[i] as ResolvedModel;
+      const usable = !this.#skipReason(model) && (this.resetting || this.#health.available(model));
+      if ((i === this.#position && this.#retry > 0) || usable) return model.supportsContinuation;
+    }
+    return false;
+  }
+
+  /** The walk goes on from this model (the one that answered, or a hedge that also failed). */
+  standOn(model: ResolvedModel): void {
+    const index = this.#chain.indexOf(model);
+    if (index === this.#position) return;
+    this.#position = index;
+    this.#retry = 0;
+    this.#backoff = this.#freshBackoff();
+  }
+
+  /** Carries out a decision to retry or move on. */
+  apply(decision: Exclude<FailureDecision, { type: "stop" }>, model: ResolvedModel): void {
+    if (decision.type === "retry") {
+      this.#retry++;
+      this.#backoff = this.#backoff.next();
+      return;
+    }
+    this.passOver(decision, model);
+    this.#position++;
+    this.#retry = 0;
+    this.#backoff = this.#freshBackoff();
+  }
+
+  /** What a `next` decision says about other models (an endpoint to skip, a window to beat). */
+  passOver(decision: Extract<FailureDecision, { type: "next" }>, model: ResolvedModel): void {
+    if (decision.skipEndpoint) this.#skippedEndpoints.add(model.endpoint);
+    if (decision.minContextWindow !== undefined) this.#minContextWindow = decision.minContextWindow;
+  }
+
+  /**
+   * Asks health for a slot on the model (a probe may need the shared store: an await per model,
+   * never per chunk), no longer than the run lives.
+   */
+  async #admitted(model: ResolvedModel): Promise<boolean> {
+    const admitted = this.#health.admit(model, {
+      force: this.resetting,
+      ignoreCooldown: this.resetting && this.#settings.whenAllCoolingDown === "try_anyway",
+    });
+    if (typeof admitted === "boolean") return admitted;
+    const answer = await this.#lifetime.race(admitted);
+    return answer === true && !this.#lifetime.stopReason;
+  }
+
+  /** Reasons of this request's own to pass a model over; health is asked separately. */
+  #skipReason(model: ResolvedModel): SkipReason | undefined {
+    if (this.#skippedEndpoints.has(model.endpoint)) return "endpoint_failed";
+    if (
+      this.#minContextWindow !== undefined &&
+      !((model.contextWindow ?? 0) > this.#minContextWindow)
+    ) {
+      return "context_too_small";
+    }
+    if (this.#lifetime.remainingMs() <= 0) return "deadline";
+    return undefined;
+  }
+
+  #freshBackoff(): ExponentialBackoff {
+    return new ExponentialBackoff(this.#settings.backoff.baseMs, this.#settings.backoff.capMs);
+  }
+}

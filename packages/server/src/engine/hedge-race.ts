@@ -1,0 +1,75 @@
+import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
+import type { HedgingSettings, ResolvedModel } from "../config/fallback-config.js";
+import type { AttemptLauncher, AttemptOutcome, Failure } from "./attempt-launcher.js";
+import type { ChainWalk } from "./chain-walk.js";
+import type { HealthGate } from "./health-gate.js";
+
+/**
+ * Hedged first tokens. An attempt with no first token after the hedge delay gets a parallel
+ * attempt on the next available model; the first to produce output wins and the other is aborted
+ * (its socket closed). Both are in the trail. Hedges are capped per request.
+ */
+export class HedgeRace {
+  readonly #settings: HedgingSettings;
+  readonly #launcher: AttemptLauncher;
+  readonly #walk: ChainWalk;
+  readonly #health: HealthGate;
+  #hedges = 0;
+
+  constructor(options: {
+    settings: HedgingSettings;
+    launcher: AttemptLauncher;
+    walk: ChainWalk;
+    health: HealthGate;
+  }) {
+    this.#settings = options.settings;
+    this.#launcher = options.launcher;
+    this.#walk = options.walk;
+    this.#health = options.health;
+  }
+
+  /**
+   * One attempt on `model`, hedged when hedging is on. `onFirstFailure` gets the failure of the
+   * first attempt to settle while the other still runs: false means the run stops there.
+   */
+  async attempt(
+    model: ResolvedModel,
+    prompt: LanguageModelV4Prompt,
+    onFirstFailure: (failure: Failure) => boolean,
+  ): Promise<AttemptOutcome> {
+    const retry = this.#walk.retry;
+    const primary = this.#launcher.start(model, { prompt, retry, hedge: false });
+    const delay = retry > 0 ? undefined : this.#delay(model);
+    if (delay === undefined) return primary.promise;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fired = await Promise.race([
+      primary.promise,
+      new Promise<"hedge">((resolve) => {
+        timer = setTimeout(resolve, delay, "hedge");
+      }),
+    ]);
+    clearTimeout(timer);
+    if (fired !== "hedge") return fired;
+    const backup = await this.#walk.hedgeCandidate();
+    if (!backup) return primary.promise;
+    this.#hedges++;
+    const hedge = this.#launcher.start(backup, { prompt, retry: 0, hedge: true });
+    const first = await Promise.race([primary.promise, hedge.promise]);
+    const other = first.model === model ? hedge : primary;
+    if (first.ok || !onFirstFailure(first)) {
+      this.#launcher.cancelLoser(other);
+      return first;
+    }
+    return other.promise;
+  }
+
+  /** The hedge delay for an attempt on this model, or undefined when it is not hedged. */
+  #delay(model: ResolvedModel): number | undefined {
+    const hedging = this.#settings;
+    if (hedging.mode === "off" || this.#hedges >= hedging.maxHedges) return undefined;
+    if (hedging.mode === "fixed") return hedging.afterMs;
+    // auto: the model's recent p95 time to first token (no data yet: no hedge), never below the floor.
+    const p95 = this.#health.p95TtftMs?.(model.id);
+    return p95 === undefined ? undefined : Math.max(hedging.floorMs, p95);
+  }
+}

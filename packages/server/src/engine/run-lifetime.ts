@@ -1,0 +1,112 @@
+import { AttemptTimeoutError } from "../errors/attempt-errors.js";
+import type { ClassifiedError } from "../errors/classify-error.js";
+
+export type StopReason = "deadline" | "aborted";
+
+/**
+ * How long a run lives: its total deadline, the caller's cancel, and the attempts in flight that a
+ * stop aborts. Every wait of the run on something outside it (a backoff, the shared store) goes
+ * through here, so a stop ends it at once.
+ */
+export class RunLifetime {
+  readonly startedAt = performance.now();
+  readonly #totalMs: number;
+  readonly #callerSignal: AbortSignal | undefined;
+  readonly #inFlight = new Set<AbortController>();
+  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #stopped: Promise<undefined>;
+  #onStopped!: (value: undefined) => void;
+  #reason: StopReason | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(options: { totalTimeoutMs: number; callerSignal: AbortSignal | undefined }) {
+    this.#totalMs = options.totalTimeoutMs;
+    this.#callerSignal = options.callerSignal;
+    this.#stopped = new Promise((resolve) => {
+      this.#onStopped = resolve;
+    });
+    this.#timer = setTimeout(() => this.stop("deadline"), this.#totalMs);
+    this.#callerSignal?.addEventListener("abort", this.#onCallerAbort, { once: true });
+    if (this.#callerSignal?.aborted) this.stop("aborted");
+  }
+
+  /** Why the run stopped early, if it did. */
+  get stopReason(): StopReason | undefined {
+    return this.#reason;
+  }
+
+  get totalTimeoutMs(): number {
+    return this.#totalMs;
+  }
+
+  /** Whether the caller itself cancelled (as opposed to an abort of our own). */
+  get callerAborted(): boolean {
+    return this.#callerSignal?.aborted === true;
+  }
+
+  get callerSignal(): AbortSignal | undefined {
+    return this.#callerSignal;
+  }
+
+  remainingMs(): number {
+    return this.#totalMs - (performance.now() - this.startedAt);
+  }
+
+  /** An attempt's controller, aborted if the run stops while it is in flight. */
+  track(controller: AbortController): void {
+    this.#inFlight.add(controller);
+    if (this.#reason) controller.abort(this.#why());
+  }
+
+  untrack(controller: AbortController): void {
+    this.#inFlight.delete(controller);
+  }
+
+  /** The promise's value, or undefined if the run stops first. */
+  race<T>(promise: Promise<T>): Promise<T | undefined> {
+    return Promise.race([promise, this.#stopped]);
+  }
+
+  /** Waits before a retry; false when the run was stopped meanwhile. */
+  sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.#reason) return resolve(false);
+      const timer = setTimeout(() => {
+        this.#wake = undefined;
+        resolve(true);
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+    });
+  }
+
+  /** After the deadline every failure is a timeout, whatever the aborted attempt said. */
+  withStopReason(error: ClassifiedError): ClassifiedError {
+    return this.#reason === "deadline" ? { ...error, kind: "timeout" } : error;
+  }
+
+  stop(reason: StopReason): void {
+    if (this.#reason) return;
+    this.#reason = reason;
+    const why = this.#why();
+    for (const controller of this.#inFlight) controller.abort(why);
+    this.#wake?.();
+    this.#onStopped(undefined);
+  }
+
+  /** The run is over: its timer and listener go. */
+  end(): void {
+    clearTimeout(this.#timer);
+    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+  }
+
+  #why(): unknown {
+    return this.#reason === "deadline"
+      ? new AttemptTimeoutError("total", this.#totalMs)
+      : this.#callerSignal?.reason;
+  }
+
+  readonly #onCallerAbort = () => this.stop("aborted");
+}

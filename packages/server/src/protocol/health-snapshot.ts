@@ -1,0 +1,30 @@
+import type { ErrorKind } from "../errors/error-kind.js";
+
+/** One model's health, as GET returns it and `useModelHealth` reads it. */
+export type ModelHealthSnapshot = {
+  model: string;
+  vendor: string;
+  endpoint: string;
+  /** closed / open / half_open: the circuit. */
+  circuit: "closed" | "open" | "half_open";
+  /**
+   * available, or why not: cooling_down (within its Retry-After), open (its circuit, after
+   * failures), skipped (its circuit, after its success rate fell below skip_threshold).
+   */
+  state: "available" | "cooling_down" | "open" | "skipped";
+  /** Outcomes in the health window (the deployment's, when health is shared). */
+  requests: number;
+  failures: number;
+  /** 1 with no outcomes in the window. */
+  successRate: number;
+  p50TtftMs: number | undefined;
+  p95TtftMs: number | undefined;
+  lastErrorKind: ErrorKind | undefined;
+  /** When the last counted failure happened (ISO time). */
+  lastErrorAt: string | undefined;
+  openUntil: string | undefined;
+  coolingDownUntil: string | undefined;
+};
+
+/** What the route's GET answers. */
+export type ModelHealthResponse = { generatedAt: string; models: ModelHealthSnapshot[] };
