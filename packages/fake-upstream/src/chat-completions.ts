@@ -66,17 +66,15 @@ type Generation = {
   usage: Usage;
 };
 
-let generationCounter = 0;
-
 /** What the model answers: a deterministic text reply, or a tool call when the script asks. */
-function generate(request: ChatRequest, script: ModelScript): Generation {
+function generate(request: ChatRequest, script: ModelScript, nextId: () => number): Generation {
   const promptTokens = request.messages.reduce(
     (sum, m) => sum + contentText(m.content).split(/\s+/).filter(Boolean).length,
     0,
   );
   const tool = pickTool(request, script);
   if (tool) {
-    const toolCall = { id: `call_${++generationCounter}`, ...tool };
+    const toolCall = { id: `call_${nextId()}`, ...tool };
     return { text: null, toolCall, finishReason: "tool_calls", usage: usage(promptTokens, 3) };
   }
   const format = request.response_format;
@@ -161,6 +159,8 @@ export type Exchange = {
   closed: AbortSignal;
   /** Called just before the fake destroys the socket itself, so it is not counted as a client close. */
   markCut: () => void;
+  /** The next id of this server's generations (`gen-N`, `call_N`). */
+  nextId: () => number;
 };
 
 /** Answers one chat-completions request according to the model's script and its drawn fault. */
@@ -176,7 +176,7 @@ export async function answerCompletion(exchange: Exchange): Promise<void> {
   }
   if (fault.type === "hang-before-headers") return; // the connection stays open until the client gives up
 
-  const generation = generate(request, script);
+  const generation = generate(request, script, exchange.nextId);
   await (request.stream ? streamGeneration : sendGeneration)(exchange, generation);
 }
 
@@ -188,7 +188,7 @@ async function streamGeneration(exchange: Exchange, generation: Generation): Pro
     connection: "keep-alive",
   });
   res.flushHeaders();
-  const writer = new ChunkWriter(`gen-${++generationCounter}`, request.model, nowSeconds());
+  const writer = new ChunkWriter(`gen-${exchange.nextId()}`, request.model, nowSeconds());
   let keepAliveTimer: NodeJS.Timeout | undefined;
   if (script.keepAlive) {
     res.write(KEEP_ALIVE);
@@ -262,7 +262,7 @@ async function sendGeneration(exchange: Exchange, generation: Generation): Promi
     }),
   };
   const body = JSON.stringify({
-    id: `gen-${++generationCounter}`,
+    id: `gen-${exchange.nextId()}`,
     provider: "fake-upstream",
     model: request.model,
     object: "chat.completion",

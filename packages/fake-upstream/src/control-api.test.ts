@@ -47,14 +47,14 @@ describe("HTTP control API", () => {
       body: JSON.stringify({ fault: { type: "http-error", status: 418 } }),
     });
     expect(put.status).toBe(400);
-    expect(put.body.error).toMatch(/^fault\.status: /);
+    expect(put.body.error.message).toMatch(/^fault\.status: /);
 
     const typo = await control(`/models/${MODEL}`, {
       method: "PUT",
       body: JSON.stringify({ firstTokenMS: 10 }),
     });
     expect(typo.status).toBe(400);
-    expect(typo.body.error).toContain("firstTokenMS");
+    expect(typo.body.error.message).toContain("firstTokenMS");
 
     const notJson = await control(`/models/${MODEL}`, { method: "PUT", body: "{" });
     expect(notJson.status).toBe(400);

@@ -1,7 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson } from "./chat-completions.js";
-import { describeIssues, modelScriptPatchSchema } from "./script.js";
-import type { FakeUpstream } from "./server.js";
+import type { ModelStats } from "./model-state.js";
+import type { ModelScript } from "./script.js";
+import { describeIssues, type ModelScriptPatch, modelScriptPatchSchema } from "./script.js";
+
+/** What the control API acts on: a running fake-upstream (named here, so server.ts is not imported). */
+export type ControlTarget = {
+  allStats(): Record<string, ModelStats>;
+  script(model: string): ModelScript;
+  reset(): void;
+  requests(model?: string): unknown[];
+  heal(model: string): ModelScript;
+  setModel(model: string, patch: ModelScriptPatch): ModelScript;
+};
 
 /**
  * The HTTP control API, for processes that cannot reach the JS API (the demo's chaos panel, a
@@ -13,14 +24,16 @@ import type { FakeUpstream } from "./server.js";
  * - `POST   /_fake/reset`              heal every model, clear counters and the request log
  * - `GET    /_fake/requests?model=id`  the request log
  */
-export async function handleControl(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  path: string,
-  upstream: FakeUpstream,
-  readBody: (req: IncomingMessage) => Promise<string>,
-): Promise<void> {
+export async function handleControl(options: {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** The path after `/_fake`. */
+  path: string;
+  upstream: ControlTarget;
+  readBody: (req: IncomingMessage) => Promise<string>;
+}): Promise<void> {
+  const { req, res, url, path, upstream, readBody } = options;
   if (req.method === "GET" && path === "/state") {
     const stats = upstream.allStats();
     const models = Object.fromEntries(
@@ -39,19 +52,24 @@ export async function handleControl(
   }
   if (path.startsWith("/models/")) {
     const model = decodeURIComponent(path.slice("/models/".length));
-    if (!model) return sendJson(res, 400, { error: "a model id is required after /_fake/models/" });
+    if (!model) return controlError(res, 400, "a model id is required after /_fake/models/");
     if (req.method === "DELETE") return sendJson(res, 200, { model, script: upstream.heal(model) });
     if (req.method === "PUT" || req.method === "PATCH") {
       let body: unknown;
       try {
         body = JSON.parse(await readBody(req));
       } catch {
-        return sendJson(res, 400, { error: "body is not valid JSON" });
+        return controlError(res, 400, "body is not valid JSON");
       }
       const patch = modelScriptPatchSchema.safeParse(body);
-      if (!patch.success) return sendJson(res, 400, { error: describeIssues(patch.error) });
+      if (!patch.success) return controlError(res, 400, describeIssues(patch.error));
       return sendJson(res, 200, { model, script: upstream.setModel(model, patch.data) });
     }
   }
-  sendJson(res, 404, { error: `No control route for ${req.method} /_fake${path}` });
+  controlError(res, 404, `No control route for ${req.method} /_fake${path}`);
+}
+
+/** Errors in the shape every route of the fake answers with: `{ error: { code, message } }`. */
+function controlError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { error: { code: status, message } });
 }

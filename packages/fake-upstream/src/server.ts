@@ -57,6 +57,7 @@ export type FakeUpstream = {
 };
 
 export async function createFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+  let generations = 0;
   const scenario = scenarioSchema.parse(options.scenario ?? {});
   const defaults = scenario.defaults ?? {};
   const models = new Map<string, ModelState>();
@@ -167,6 +168,7 @@ export async function createFakeUpstream(options: FakeUpstreamOptions = {}): Pro
       markCut: () => {
         cut = true;
       },
+      nextId: () => ++generations,
     });
   }
 
@@ -199,7 +201,14 @@ export async function createFakeUpstream(options: FakeUpstreamOptions = {}): Pro
       return;
     }
     if (path.startsWith("/_fake")) {
-      return handleControl(req, res, url, path.slice("/_fake".length), upstream, readBody);
+      return handleControl({
+        req,
+        res,
+        url,
+        path: path.slice("/_fake".length),
+        upstream,
+        readBody,
+      });
     }
     sendJson(res, 404, { error: { code: 404, message: `No route for ${req.method} ${path}` } });
   }

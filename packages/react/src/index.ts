@@ -6,7 +6,7 @@ export {
 } from "./fallback-chat-store.js";
 export { type FallbackStatus, fallbackStatusOf } from "./fallback-status.js";
 export {
-  type ChainSelection,
+  type ChainSelector,
   type UseFallbackChatHelpers,
   type UseFallbackChatOptions,
   useFallbackChat,

@@ -1,5 +1,6 @@
 import { type UseChatHelpers, type UseChatOptions, useChat } from "@ai-sdk/react";
 import {
+  type ChainSelector,
   type ClientAttempt,
   type FallbackUIMessage,
   withoutDiscarded,
@@ -10,11 +11,11 @@ import { FallbackChatStore, type LiveAttempt } from "./fallback-chat-store.js";
 import { type FallbackStatus, fallbackStatusOf } from "./fallback-status.js";
 
 /** Which configured chain answers: the server only ever picks among its configured chains. */
-export type ChainSelection = { task?: string; tier?: string; vendor?: string };
+export type { ChainSelector };
 
 export type UseFallbackChatOptions = Omit<ChatInit<FallbackUIMessage>, "transport"> &
   Pick<UseChatOptions<FallbackUIMessage>, "throttle" | "resume"> &
-  ChainSelection & {
+  ChainSelector & {
     /** The route's URL. Default `/api/chat`. */
     api?: string;
     headers?: Record<string, string>;
@@ -22,7 +23,7 @@ export type UseFallbackChatOptions = Omit<ChatInit<FallbackUIMessage>, "transpor
   };
 
 type SendMessage = UseChatHelpers<FallbackUIMessage>["sendMessage"];
-type RequestOptions = NonNullable<Parameters<SendMessage>[1]> & ChainSelection;
+type RequestOptions = NonNullable<Parameters<SendMessage>[1]> & ChainSelector;
 
 export type UseFallbackChatHelpers = Omit<
   UseChatHelpers<FallbackUIMessage>,
@@ -44,7 +45,7 @@ export type UseFallbackChatHelpers = Omit<
   failedAttempts: readonly ClientAttempt[] | undefined;
 };
 
-const selectionBody = ({ task, tier, vendor }: ChainSelection) => ({
+const selectionBody = ({ task, tier, vendor }: ChainSelector) => ({
   ...(task !== undefined && { task }),
   ...(tier !== undefined && { tier }),
   ...(vendor !== undefined && { vendor }),
@@ -67,7 +68,7 @@ export function useFallbackChat(options: UseFallbackChatOptions = {}): UseFallba
   } = options;
   const [store] = useState(() => new FallbackChatStore());
   // Read at each request, so a change of task or headers applies to the next message.
-  const latest = useRef({ selection: {} as ChainSelection, headers });
+  const latest = useRef({ selection: {} as ChainSelector, headers });
   latest.current = { selection: { task, tier, vendor }, headers };
 
   const transport = useMemo(

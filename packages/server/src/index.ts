@@ -1,4 +1,3 @@
-export { type ProbeResult, probeModels } from "./cli/probe-models.js";
 export { type ConfigIssue, formatPath } from "./config/config-issue.js";
 export { type FallbackConfigInput, fallbackConfigSchema } from "./config/config-schema.js";
 export type {
@@ -67,6 +66,7 @@ export {
   type ModelFactoryOptions,
   type ProviderFunction,
 } from "./providers/model-factory.js";
+export { type ProbeResult, probeModels } from "./providers/probe-models.js";
 export {
   createFallbackRoute,
   type FallbackRoute,

@@ -2,7 +2,7 @@ import type { FallbackConfig } from "../config/fallback-config.js";
 import { loadConfig } from "../config/load-config.js";
 import { DEFAULT_TASK, selectChain } from "../config/select-chain.js";
 import { FallbackConfigError } from "../errors/fallback-config-error.js";
-import { probeModels } from "./probe-models.js";
+import { probeModels } from "../providers/probe-models.js";
 
 export type CheckOptions = {
   configPath: string;

@@ -1,7 +1,8 @@
 import type { z } from "zod";
+import type { ConfigIssue } from "../errors/fallback-config-error.js";
 
-/** One problem with a config: where (a key path like `fallback.task_chains.coding[1]`) and what. */
-export type ConfigIssue = { path: string; message: string };
+export { type ConfigIssue, issueLine } from "../errors/fallback-config-error.js";
+export { plainErrorMap as configErrorMap } from "../validation/plain-error-map.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -15,8 +16,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out || "(root)";
 }
-
-export const issueLine = (issue: ConfigIssue): string => `${issue.path}: ${issue.message}`;
 
 type AnySchema = z.core.$ZodType;
 
@@ -105,37 +104,6 @@ function unknownKeyMessage(key: string, path: readonly PropertyKey[], known: str
   const suggestion = closest(key, known);
   if (suggestion) return `unknown key "${key}" (did you mean "${suggestion}"?)`;
   return `unknown key "${key}"; expected one of: ${known.join(", ")}`;
-}
-
-/** Zod's wording, made plain for people editing YAML. Schema-level messages take precedence. */
-export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
-  switch (issue.code) {
-    case "invalid_type":
-      if (issue.input === undefined) return "required";
-      if (issue.expected === "int") return "must be a whole number";
-      return `expected ${issue.expected === "array" ? "a list" : issue.expected}, got ${describe(issue.input)}`;
-    case "too_small":
-      if (issue.origin === "number" || issue.origin === "int") {
-        return `must be ${issue.inclusive ? "at least" : "greater than"} ${issue.minimum}`;
-      }
-      return undefined;
-    case "too_big":
-      if (issue.origin === "number" || issue.origin === "int") {
-        return `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}`;
-      }
-      return undefined;
-    case "invalid_value":
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    default:
-      return undefined;
-  }
-};
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  return typeof value;
 }
 
 /** Turns zod's issues into config issues: one per problem, each naming its key path. */

@@ -65,7 +65,10 @@ export function createFallbackModel(options: FallbackModelOptions): LanguageMode
       return {
         ...generated,
         ...(result.request && { request: result.request }),
-        response: { ...result.response, modelId: (await result.done).model ?? result.model.id },
+        response: {
+          ...result.response,
+          modelId: (await result.done).model ?? result.firstModel.id,
+        },
       };
     },
   };

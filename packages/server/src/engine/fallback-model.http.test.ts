@@ -63,10 +63,11 @@ describe("failover before the first token", () => {
   it("429 goes to the next model at once and keeps the model cooling down for its Retry-After", async () => {
     upstream.fail(A, { type: "http-error", status: 429, retryAfterSeconds: 30 });
     const { fallback, log } = model();
-    const started = performance.now();
     const first = await collectStream(fallback);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(first.response?.modelId).toBe(B);
+    // At once: no wait announced before the next model starts.
+    const failure = log.events.find((e) => e.type === "attempt-failure");
+    expect(failure).toMatchObject({ model: A, kind: "rate_limited", retryInMs: undefined });
 
     const second = await collectStream(fallback);
     expect(second.response?.modelId).toBe(B);
@@ -80,12 +81,11 @@ describe("failover before the first token", () => {
       settings: { first_token_timeout_seconds: 0.3 },
       models: { [A]: { max_retries: 0 } },
     });
-    const started = performance.now();
     const result = await collectStream(fallback);
-    const elapsed = performance.now() - started;
     expect(result.text).toBe(replyText(B, "hello", 12));
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(1500);
+    const attempts = (result.providerMetadata?.fallback as { attempts?: { ms: number }[] })
+      ?.attempts;
+    expect(attempts?.[0]?.ms).toBeGreaterThanOrEqual(290); // it waited for its first-token timeout
     expect(trailOf(result.providerMetadata)).toEqual([`${A} failed timeout`, `${B} success`]);
     await upstream.whenIdle();
     expect(upstream.stats(A)).toMatchObject({ clientClosed: 1, inFlight: 0 });
@@ -182,12 +182,10 @@ describe("failover before the first token", () => {
       settings: { first_token_timeout_seconds: 0.4, total_timeout_seconds: 0.6 },
       models: { [A]: { max_retries: 0 }, [B]: { max_retries: 0 }, [C]: { max_retries: 0 } },
     });
-    const started = performance.now();
     const result = await collectStream(fallback);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(590);
-    expect(elapsed).toBeLessThan(900);
+    // A timed out at 0.4 s, B was cut by the deadline at 0.6 s, C was never asked: the deadline held.
     expect(result.error).toMatchObject({ reason: "deadline", kind: "timeout" });
+    expect(upstream.stats(B).requests).toBe(1);
     expect(upstream.stats(C).requests).toBe(0);
     await upstream.whenIdle();
     expect(upstream.stats(A).clientClosed + upstream.stats(B).clientClosed).toBe(2);

@@ -30,7 +30,7 @@ export class FallbackOutput {
   #idSuffix = "";
   readonly #openTextIds = new Set<string>();
   #heldTextEnd: TextEnd | undefined;
-  #streamedTextIds: string[] = [];
+  #streamedBlockIds: string[] = [];
   #streamedToolCallIds: string[] = [];
   #toolCalled = false;
   /** The streamed text, kept only when a continuation may need it. */
@@ -92,7 +92,7 @@ export class FallbackOutput {
         this.#write({ type: "response-metadata", modelId: model.id });
         return;
       case "reasoning-start":
-        this.#streamedTextIds.push(part.id);
+        this.#streamedBlockIds.push(part.id);
         break;
       case "response-metadata":
         // The answering model as configured, not the endpoint's own id for it.
@@ -104,7 +104,7 @@ export class FallbackOutput {
           return;
         }
         this.#openTextIds.add(part.id);
-        this.#streamedTextIds.push(part.id);
+        this.#streamedBlockIds.push(part.id);
         break;
       case "text-end":
         if (part.id === this.#continuation?.from) {
@@ -145,8 +145,8 @@ export class FallbackOutput {
   /** Closes the open blocks and returns what was streamed so far: the consumer must drop it. */
   discard(): { textIds: string[]; toolCallIds: string[] } {
     this.#closeTextBlocks();
-    const voided = { textIds: this.#streamedTextIds, toolCallIds: this.#streamedToolCallIds };
-    this.#streamedTextIds = [];
+    const voided = { textIds: this.#streamedBlockIds, toolCallIds: this.#streamedToolCallIds };
+    this.#streamedBlockIds = [];
     this.#streamedToolCallIds = [];
     this.#partialText = "";
     this.#toolCalled = false;

@@ -82,7 +82,7 @@ describe("backoff between retries (fake timers)", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(a.doStreamCalls).toHaveLength(3);
     const result = await pending;
-    expect(result.model.id).toBe(A);
+    expect(result.firstModel.id).toBe(A);
     expect((await result.done).trail.map((r) => [r.outcome, r.kind, r.retry])).toEqual([
       ["failed", "network", 0],
       ["failed", "network", 1],
@@ -119,7 +119,7 @@ describe("backoff between retries (fake timers)", () => {
     const pending = run();
     await vi.advanceTimersByTimeAsync(0);
     expect(b.doStreamCalls).toHaveLength(1);
-    expect((await pending).model.id).toBe(B);
+    expect((await pending).firstModel.id).toBe(B);
   });
 });
 
@@ -167,7 +167,7 @@ describe("health", () => {
     );
     await expect(run()).rejects.toMatchObject({ reason: "all_failed" });
     state.limited = false;
-    expect((await run()).model.id).toBe(A);
+    expect((await run()).firstModel.id).toBe(A);
     expect(calls.n).toBe(3);
   });
 });

@@ -5,18 +5,17 @@ import type {
   LanguageModelV4StreamResult,
 } from "@ai-sdk/provider";
 import type { ResolvedModel, ResolvedSettings } from "../config/fallback-config.js";
-import type { ClassifiedError } from "../errors/classify-error.js";
-import { FallbackError } from "../errors/fallback-error.js";
+import type { FallbackError } from "../errors/fallback-error.js";
 import { AttemptLauncher, type Failure } from "./attempt-launcher.js";
 import { ChainWalk } from "./chain-walk.js";
 import { drainAttempt } from "./drain-attempt.js";
-import { decideOnFailure, type FailureDecision } from "./failure-decision.js";
 import type { AttemptRecord, FallbackEventHandler } from "./fallback-events.js";
 import { FallbackOutput } from "./fallback-output.js";
 import type { HealthGate } from "./health-gate.js";
 import { HedgeRace } from "./hedge-race.js";
 import type { OpenedAttempt } from "./open-attempt.js";
-import { allCoolingDownError, exhaustedError, stoppedError } from "./run-errors.js";
+import { allCoolingDownError } from "./run-errors.js";
+import { RunFailures } from "./run-failures.js";
 import { RunLifetime } from "./run-lifetime.js";
 import { RunTrail } from "./run-trail.js";
 
@@ -37,8 +36,8 @@ export type FallbackRunOptions = {
 export type FallbackRunSummary = { model: string | undefined; trail: AttemptRecord[] };
 
 export type FallbackStreamResult = LanguageModelV4StreamResult & {
-  /** The model that produced the first output (a later one may finish the answer). */
-  model: ResolvedModel;
+  /** The model that produced the first output (after a mid-stream failure, another may answer). */
+  firstModel: ResolvedModel;
   /** Resolves with the whole trail when the run ends, however it ends. */
   done: Promise<FallbackRunSummary>;
 };
@@ -67,15 +66,13 @@ class FallbackRun {
   readonly #options: FallbackRunOptions;
   readonly #settings: ResolvedSettings;
   readonly #health: HealthGate;
-  readonly #random: () => number;
   readonly #lifetime: RunLifetime;
   readonly #trail: RunTrail;
   readonly #walk: ChainWalk;
   readonly #launcher: AttemptLauncher;
   readonly #hedging: HedgeRace;
   readonly #output: FallbackOutput;
-  readonly #authHints = new Set<string>();
-  #notRetryable = false;
+  readonly #failures: RunFailures;
   #answeredBy: string | undefined;
   #resolveDone!: (summary: FallbackRunSummary) => void;
 
@@ -83,7 +80,6 @@ class FallbackRun {
     this.#options = options;
     this.#settings = options.settings;
     this.#health = options.health;
-    this.#random = options.random ?? Math.random;
     this.#trail = new RunTrail(options.onEvent);
     this.#lifetime = new RunLifetime({
       totalTimeoutMs: this.#settings.totalTimeoutMs,
@@ -101,6 +97,14 @@ class FallbackRun {
       launcher: this.#launcher,
       walk: this.#walk,
       health: this.#health,
+    });
+    this.#failures = new RunFailures({
+      settings: this.#settings,
+      walk: this.#walk,
+      random: options.random ?? Math.random,
+      authHint: options.authHint,
+      chainLength: options.chain.length,
+      ...parts,
     });
     this.#output = new FallbackOutput({
       keepText: this.#settings.midStream === "continue",
@@ -130,7 +134,7 @@ class FallbackRun {
       this.#end(undefined);
     });
     const { request, response } = first.attempt.result;
-    return { stream: this.#output.stream, request, response, model: first.model, done };
+    return { stream: this.#output.stream, request, response, firstModel: first.model, done };
   }
 
   /**
@@ -141,10 +145,10 @@ class FallbackRun {
   async #acquire(prompt: LanguageModelV4Prompt, after?: Failure): Promise<Acquired> {
     let last = after;
     for (;;) {
-      if (this.#lifetime.stopReason) return { ok: false, error: this.#stoppedError(last) };
+      if (this.#lifetime.stopReason) return { ok: false, error: this.#failures.stoppedError(last) };
       const model = await this.#walk.next();
-      if (this.#lifetime.stopReason) return { ok: false, error: this.#stoppedError(last) };
-      if (!model) return { ok: false, error: this.#exhaustedError(last) };
+      if (this.#lifetime.stopReason) return { ok: false, error: this.#failures.stoppedError(last) };
+      if (!model) return { ok: false, error: this.#failures.exhaustedError(last) };
       if (last && last.model !== model) {
         this.#trail.emit({
           type: "fallback",
@@ -155,7 +159,7 @@ class FallbackRun {
       }
       const outcome = await this.#hedging.attempt(model, prompt, (failure) => {
         // The first of two racing attempts failed: the other may still answer, unless the rule stops.
-        const decision = this.#decision(failure.model, failure.error);
+        const decision = this.#failures.decision(failure.model, failure.error);
         if (decision.type === "stop") return false;
         this.#trail.failure(failure);
         if (decision.type === "next") this.#walk.passOver(decision, failure.model);
@@ -164,48 +168,10 @@ class FallbackRun {
       this.#walk.standOn(outcome.model);
       if (outcome.ok) return outcome;
       last = outcome;
-      if ((await this.#carryOut(outcome)) === "stop") {
-        return { ok: false, error: this.#stoppedError(last) };
+      if ((await this.#failures.carryOut(outcome)) === "stop") {
+        return { ok: false, error: this.#failures.stoppedError(last) };
       }
     }
-  }
-
-  /** Counts a failure against its model and asks the failure rule what follows. */
-  #decision(model: ResolvedModel, error: ClassifiedError): FailureDecision {
-    if (error.kind !== "aborted") this.#health.onFailure(model, error);
-    if (error.kind === "auth") {
-      const hint = this.#options.authHint?.(model.endpoint);
-      if (hint) this.#authHints.add(hint);
-    }
-    return decideOnFailure({
-      kind: error.kind,
-      rule: error.kind === "aborted" ? "fail" : this.#settings.errorRules[error.kind],
-      retries: this.#walk.retry,
-      maxRetries: model.maxRetries,
-      stillAvailable: this.#health.available(model),
-      backoffMs: this.#walk.backoff.delay(this.#random, error.retryAfterMs),
-      remainingMs: this.#lifetime.remainingMs(),
-      stopped: this.#lifetime.stopReason !== undefined,
-      contextWindow: model.contextWindow,
-    });
-  }
-
-  /** Decides on a failure and carries the decision out: wait and retry, move on, or stop. */
-  async #carryOut({ model, error }: Failure): Promise<"go" | "stop"> {
-    const decision = this.#decision(model, error);
-    if (decision.type === "retry") {
-      this.#trail.failure({ model, error, retryInMs: decision.delayMs });
-      if (!(await this.#lifetime.sleep(decision.delayMs))) return "stop";
-      this.#walk.apply(decision, model);
-      return "go";
-    }
-    this.#trail.failure({ model, error });
-    if (decision.type === "stop") {
-      if (decision.why === "not_retryable") this.#notRetryable = true;
-      return "stop";
-    }
-    this.#walk.apply(decision, model);
-    return "go";
   }
 
   /**
@@ -272,14 +238,16 @@ class FallbackRun {
     const { model, error } = failure;
     if (this.#settings.midStream === "fail") {
       // Counted against the model like any failure; the policy ends the answer whatever follows.
-      const decision = this.#decision(model, error);
+      const decision = this.#failures.decision(model, error);
       this.#trail.failure({ model, error });
       const stopped = decision.type === "stop" && decision.why !== "not_retryable";
-      this.#finishWith(stopped ? this.#stoppedError(failure) : this.#midStreamError(failure));
+      this.#finishWith(
+        stopped ? this.#failures.stoppedError(failure) : this.#failures.midStreamError(failure),
+      );
       return undefined;
     }
-    if ((await this.#carryOut(failure)) === "stop") {
-      this.#finishWith(this.#stoppedError(failure));
+    if ((await this.#failures.carryOut(failure)) === "stop") {
+      this.#finishWith(this.#failures.stoppedError(failure));
       return undefined;
     }
     let prompt = this.#options.callOptions.prompt;
@@ -299,39 +267,6 @@ class FallbackRun {
     }
     this.#forwardHead(acquired, into);
     return acquired;
-  }
-
-  #stoppedError(last: Failure | undefined): FallbackError {
-    const stop = this.#lifetime.stopReason;
-    const reason =
-      stop === "deadline" ? "deadline" : this.#notRetryable ? "not_retryable" : "aborted";
-    return stoppedError({
-      reason,
-      trail: this.#trail.snapshot(),
-      last,
-      totalTimeoutMs: this.#settings.totalTimeoutMs,
-      hints: [...this.#authHints],
-    });
-  }
-
-  #exhaustedError(last: Failure | undefined): FallbackError {
-    return exhaustedError({
-      chainLength: this.#options.chain.length,
-      trail: this.#trail.snapshot(),
-      last,
-      hints: [...this.#authHints],
-    });
-  }
-
-  #midStreamError({ model, error, cause }: Failure): FallbackError {
-    return new FallbackError({
-      reason: "mid_stream",
-      message: `${model.id} failed after output had started (${error.kind}): ${error.message}`,
-      trail: this.#trail.snapshot(),
-      kind: error.kind,
-      status: error.status,
-      cause,
-    });
   }
 
   /** Ends the stream on an error (an error part, then a finish with the trail); quietly on a cancel. */

@@ -1,5 +1,9 @@
-import { type ConfigIssue, issueLine } from "../config/config-issue.js";
 import { FallbackChatError, hasMarker } from "./fallback-chat-error.js";
+
+/** One problem of a config: where (a key path, as written in JS) and what is wrong. */
+export type ConfigIssue = { path: string; message: string };
+
+export const issueLine = (issue: ConfigIssue): string => `${issue.path}: ${issue.message}`;
 
 const MARKER = Symbol.for("fallback-chat.error.config");
 

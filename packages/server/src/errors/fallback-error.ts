@@ -1,4 +1,4 @@
-import type { AttemptRecord } from "../engine/fallback-events.js";
+import type { AttemptRecord } from "./attempt-record.js";
 import type { ErrorKind } from "./error-kind.js";
 import { FallbackChatError, hasMarker } from "./fallback-chat-error.js";
 

@@ -30,11 +30,9 @@ function setup(
   /** One request; what each model was sent during it. */
   const request = async () => {
     const before = { a: upstream.stats(A).requests, b: upstream.stats(B).requests };
-    const started = performance.now();
     const result = await collectStream(model);
     return {
       result,
-      ms: performance.now() - started,
       sent: {
         [A]: upstream.stats(A).requests - before.a,
         [B]: upstream.stats(B).requests - before.b,
@@ -90,7 +88,6 @@ describe("the all-down reset", () => {
 
     const after = await request(); // straight to the live model: no timeout paid on A
     expect(after.sent).toEqual({ [A]: 0, [B]: 1 });
-    expect(after.ms).toBeLessThan(250);
   });
 });
 
@@ -150,9 +147,8 @@ describe("a slow shared store cannot hold a request past its deadline", () => {
       { store: new HangingStore(600_000), storeTimeoutMs: 100, log: () => {} },
     );
     await openA(request);
-    const { result, ms } = await request();
+    const { result } = await request(); // the store never answers: only its timeout lets A in
     expect(result.response?.modelId).toBe(A);
-    expect(ms).toBeLessThan(1000);
   });
 
   it("the total deadline holds while the store is asked", async () => {
@@ -168,9 +164,8 @@ describe("a slow shared store cannot hold a request past its deadline", () => {
       { store: new HangingStore(600_000), storeTimeoutMs: 30_000, log: () => {} },
     );
     await openA(request);
-    const { result, ms } = await request();
+    const { result } = await request(); // without the deadline it would wait on the store for 30 s
     expect(result.error).toMatchObject({ reason: "deadline" });
-    expect(ms).toBeLessThan(1500);
   });
 });
 

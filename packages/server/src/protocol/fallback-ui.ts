@@ -1,10 +1,11 @@
 import type { UIMessage } from "ai";
+import type { AttemptRecord } from "../errors/attempt-record.js";
 import type { ErrorKind } from "../errors/error-kind.js";
 
-/** One attempt of an answer, as the client sees it. */
+/** One attempt of an answer, as the client sees it: the trail's record without server detail. */
 export type ClientAttempt = {
   model: string;
-  outcome: "success" | "failed" | "skipped" | "aborted" | "lost";
+  outcome: AttemptRecord["outcome"];
   kind?: ErrorKind;
   status?: number;
   midStream?: boolean;

@@ -1,5 +1,6 @@
 // Browser-safe: types and pure functions shared by the route and the React hooks.
 
+export type { ChainSelector } from "../config/select-chain.js";
 export { failureLabel } from "./attempt-label.js";
 export type {
   ClientAttempt,

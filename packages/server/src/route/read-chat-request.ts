@@ -1,8 +1,8 @@
 import { safeValidateUIMessages } from "ai";
 import { z } from "zod";
-import { configErrorMap } from "../config/config-issue.js";
 import type { ChainSelector } from "../config/select-chain.js";
 import type { FallbackUIMessage } from "../protocol/fallback-ui.js";
+import { plainErrorMap } from "../validation/plain-error-map.js";
 import { checkMessageParts } from "./check-message-parts.js";
 import { jsonError } from "./json-error.js";
 
@@ -64,7 +64,7 @@ export async function readChatRequest(
   } catch {
     return jsonError(400, "invalid_json", "The body is not valid JSON");
   }
-  const parsed = bodySchema(limits).safeParse(json, { error: configErrorMap });
+  const parsed = bodySchema(limits).safeParse(json, { error: plainErrorMap });
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     if (issue.code === "unrecognized_keys") {

@@ -3,7 +3,7 @@ import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js
 import { classifyError } from "../errors/classify-error.js";
 import type { ErrorKind } from "../errors/error-kind.js";
 import { MissingApiKeyError } from "../errors/missing-api-key-error.js";
-import { createModelFactory, type ModelFactoryOptions } from "../providers/model-factory.js";
+import { createModelFactory, type ModelFactoryOptions } from "./model-factory.js";
 
 export type ProbeResult = {
   model: string;

@@ -1,0 +1,29 @@
+import type { ErrorKind } from "./error-kind.js";
+
+/** Why a model in the chain was passed over without an attempt. */
+export type SkipReason =
+  | "endpoint_failed" // an auth or payment failure on its endpoint earlier in this request
+  | "cooling_down" // rate-limited: its Retry-After has not passed
+  | "circuit_open" // its circuit is open (or its one probe is already running)
+  | "unhealthy" // its success rate in the health window is below skip_threshold
+  | "context_too_small" // after a context-length failure, its window is no larger
+  | "deadline"; // no time left within the total deadline
+
+/** One line of the trail: what happened to one model (one attempt, or one skip). */
+export type AttemptRecord = {
+  model: string;
+  endpoint: string;
+  /** lost: a hedge race's loser, stopped because the other attempt answered first. */
+  outcome: "success" | "failed" | "skipped" | "aborted" | "lost";
+  /** 0 for the first try of this model, then 1, 2, … for its retries. */
+  retry: number;
+  kind?: ErrorKind | undefined;
+  status?: number | undefined;
+  skipReason?: SkipReason | undefined;
+  /** The failure came after output had started. */
+  midStream?: boolean | undefined;
+  /** Milliseconds from the attempt's start to its end (0 for a skip). */
+  ms: number;
+  /** Milliseconds to its first token, when it produced one. */
+  ttftMs?: number | undefined;
+};
