@@ -37,7 +37,6 @@ export {
   type FallbackStreamResult,
   streamWithFallback,
 } from "./engine/fallback-run.js";
-export type { HealthGate } from "./engine/health-gate.js";
 export {
   AttemptTimeoutError,
   type TimeoutReason,
@@ -57,6 +56,7 @@ export { FallbackChatError } from "./errors/fallback-chat-error.js";
 export { FallbackConfigError } from "./errors/fallback-config-error.js";
 export { FallbackError, type FallbackErrorReason } from "./errors/fallback-error.js";
 export { MissingApiKeyError } from "./errors/missing-api-key-error.js";
+export type { HealthGate } from "./health/health-gate.js";
 export { ModelHealth, type ModelHealthSnapshot } from "./health/model-health.js";
 export { createNodeHandler, type FetchHandlers } from "./node/create-node-handler.js";
 export * from "./protocol/index.js";

@@ -5,7 +5,7 @@ import type {
 } from "@ai-sdk/provider";
 import type { ResolvedModel } from "../config/fallback-config.js";
 import { type ClassifiedError, classifyError } from "../errors/classify-error.js";
-import type { HealthGate } from "./health-gate.js";
+import type { HealthGate } from "../health/health-gate.js";
 import { type OpenedAttempt, openAttempt } from "./open-attempt.js";
 import type { RunLifetime } from "./run-lifetime.js";
 import type { RunTrail } from "./run-trail.js";

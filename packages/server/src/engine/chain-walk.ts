@@ -1,8 +1,8 @@
 import type { ResolvedModel, ResolvedSettings } from "../config/fallback-config.js";
+import type { HealthGate } from "../health/health-gate.js";
 import { ExponentialBackoff } from "./backoff.js";
 import type { FailureDecision } from "./failure-decision.js";
 import type { SkipReason } from "./fallback-events.js";
-import type { HealthGate } from "./health-gate.js";
 import type { RunLifetime } from "./run-lifetime.js";
 import type { RunTrail } from "./run-trail.js";
 

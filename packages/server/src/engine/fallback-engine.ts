@@ -1,6 +1,7 @@
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js";
 import { type ChainSelector, selectChain } from "../config/select-chain.js";
+import type { HealthGate } from "../health/health-gate.js";
 import { ModelHealth } from "../health/model-health.js";
 import {
   createModelFactory,
@@ -9,7 +10,6 @@ import {
 } from "../providers/model-factory.js";
 import type { FallbackEventHandler } from "./fallback-events.js";
 import { type FallbackStreamResult, streamWithFallback } from "./fallback-run.js";
-import type { HealthGate } from "./health-gate.js";
 import { mergeEventHandlers } from "./merge-event-handlers.js";
 
 export type FallbackEngineOptions = ModelFactoryOptions & {
@@ -126,6 +126,6 @@ function orderChain(
   health: HealthGate,
 ): ResolvedModel[] {
   if (!config.settings.healthSorted || !health.successRate) return chain;
-  const rate = new Map(chain.map((m) => [m.id, health.successRate?.(m.id) ?? 1]));
+  const rate = new Map(chain.map((m) => [m.id, health.successRate?.(m) ?? 1]));
   return chain.sort((a, b) => (rate.get(b.id) ?? 1) - (rate.get(a.id) ?? 1));
 }

@@ -6,12 +6,12 @@ import type {
 } from "@ai-sdk/provider";
 import type { ResolvedModel, ResolvedSettings } from "../config/fallback-config.js";
 import type { FallbackError } from "../errors/fallback-error.js";
+import type { HealthGate } from "../health/health-gate.js";
 import { AttemptLauncher, type Failure } from "./attempt-launcher.js";
 import { ChainWalk } from "./chain-walk.js";
 import { drainAttempt } from "./drain-attempt.js";
 import type { AttemptRecord, FallbackEventHandler } from "./fallback-events.js";
 import { FallbackOutput } from "./fallback-output.js";
-import type { HealthGate } from "./health-gate.js";
 import { HedgeRace } from "./hedge-race.js";
 import type { OpenedAttempt } from "./open-attempt.js";
 import { allCoolingDownError } from "./run-errors.js";

@@ -1,8 +1,8 @@
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
 import type { HedgingSettings, ResolvedModel } from "../config/fallback-config.js";
+import type { HealthGate } from "../health/health-gate.js";
 import type { AttemptLauncher, AttemptOutcome, Failure } from "./attempt-launcher.js";
 import type { ChainWalk } from "./chain-walk.js";
-import type { HealthGate } from "./health-gate.js";
 
 /**
  * Hedged first tokens. An attempt with no first token after the hedge delay gets a parallel
@@ -69,7 +69,7 @@ export class HedgeRace {
     if (hedging.mode === "off" || this.#hedges >= hedging.maxHedges) return undefined;
     if (hedging.mode === "fixed") return hedging.afterMs;
     // auto: the model's recent p95 time to first token (no data yet: no hedge), never below the floor.
-    const p95 = this.#health.p95TtftMs?.(model.id);
+    const p95 = this.#health.p95TtftMs?.(model);
     return p95 === undefined ? undefined : Math.max(hedging.floorMs, p95);
   }
 }

@@ -1,10 +1,10 @@
 import type { ResolvedModel, ResolvedSettings } from "../config/fallback-config.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
 import { FallbackError } from "../errors/fallback-error.js";
+import type { HealthGate } from "../health/health-gate.js";
 import type { Failure } from "./attempt-launcher.js";
 import type { ChainWalk } from "./chain-walk.js";
 import { decideOnFailure, type FailureDecision } from "./failure-decision.js";
-import type { HealthGate } from "./health-gate.js";
 import { exhaustedError, stoppedError } from "./run-errors.js";
 import type { RunLifetime } from "./run-lifetime.js";
 import type { RunTrail } from "./run-trail.js";

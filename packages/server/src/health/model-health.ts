@@ -1,5 +1,4 @@
 import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js";
-import type { HealthGate } from "../engine/health-gate.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
 import type { ModelHealthSnapshot } from "../protocol/health-snapshot.js";
 import {
@@ -13,6 +12,7 @@ import {
   successRate,
 } from "./circuit-breaker.js";
 import { countsAgainstModel } from "./counted-kinds.js";
+import type { HealthGate } from "./health-gate.js";
 import type { HealthChanges, HealthStore, SharedHealth } from "./health-store.js";
 import { OutcomeWindow } from "./outcome-window.js";
 
@@ -184,12 +184,13 @@ export class ModelHealth implements HealthGate {
     });
   }
 
-  successRate(modelId: string): number {
-    return successRate(this.#counts(modelId, this.#now()));
+  successRate(model: ResolvedModel): number {
+    return successRate(this.#counts(model.id, this.#now()));
   }
 
   /** This model's recent p95 time to first token on this instance (for auto hedging). */
-  p95TtftMs(modelId: string): number | undefined {
+  p95TtftMs(model: ResolvedModel): number | undefined {
+    const modelId = model.id;
     return this.#window(modelId).ttftPercentiles(this.#now()).p95;
   }
 

@@ -1,4 +1,5 @@
 import type { ErrorKind } from "../errors/error-kind.js";
+import type { ModelHealthSnapshot } from "../protocol/health-snapshot.js";
 import { successRate } from "./circuit-breaker.js";
 
 export type Outcome = {
@@ -8,16 +9,11 @@ export type Outcome = {
   kind: ErrorKind | undefined;
 };
 
-export type WindowStats = {
-  requests: number;
-  failures: number;
-  /** 1 when the window is empty: a model is presumed healthy until it fails. */
-  successRate: number;
-  p50TtftMs: number | undefined;
-  p95TtftMs: number | undefined;
-  lastErrorKind: ErrorKind | undefined;
-  lastErrorAt: number | undefined;
-};
+/** The window's side of a model's health snapshot, with the last error's time as epoch ms. */
+export type WindowStats = Pick<
+  ModelHealthSnapshot,
+  "requests" | "failures" | "successRate" | "p50TtftMs" | "p95TtftMs" | "lastErrorKind"
+> & { lastErrorAt: number | undefined };
 
 /** How long a computed latency percentile is reused before the window is sorted again. */
 const PERCENTILE_TTL_MS = 1000;

@@ -17,6 +17,7 @@ import {
   type FallbackEngineOptions,
 } from "../engine/fallback-engine.js";
 import type { FallbackEventHandler } from "../engine/fallback-events.js";
+import { mergeEventHandlers } from "../engine/merge-event-handlers.js";
 import { ChainSelectionError } from "../errors/chain-selection-error.js";
 import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
 import type { ModelHealthResponse } from "../protocol/health-snapshot.js";
@@ -182,8 +183,7 @@ function streamAnswer(
         createFallbackModel({
           engine,
           ...selector,
-          onEvent: (event) => {
-            options.onEvent?.(event);
+          onEvent: mergeEventHandlers(options.onEvent, (event) => {
             if (event.type === "finish") {
               attempts.push(...event.trail.map(toClientAttempt));
               answeredBy = event.model ?? answeredBy;
@@ -202,7 +202,7 @@ function streamAnswer(
             }
             const data = toClientEvent(event);
             if (data) writer.write({ type: "data-fallback", data, transient: true });
-          },
+          }),
         }),
       );
       const result = streamText({

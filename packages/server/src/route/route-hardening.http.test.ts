@@ -223,6 +223,17 @@ describe("a client that leaves stops its answer, even after a garbage collection
     return check();
   };
 
+  /** Reads the answer until its first text arrives; the reader stays open. */
+  const readUntilText = async (response: Response) => {
+    const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    let received = "";
+    while (!received.includes('"text-delta"')) {
+      const { value } = await reader.read();
+      received += new TextDecoder().decode(value);
+    }
+    return reader;
+  };
+
   it("runs with --expose-gc", () => {
     expect(typeof gc).toBe("function");
   });
@@ -264,12 +275,7 @@ describe("a client that leaves stops its answer, even after a garbage collection
         signal: client.signal,
       }),
     );
-    const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-    let received = "";
-    while (!received.includes('"text-delta"')) {
-      const { value } = await reader.read();
-      received += new TextDecoder().decode(value);
-    }
+    const reader = await readUntilText(response);
     await collect();
     client.abort();
     expect(await waitFor(() => upstream.stats(A).clientClosed === 1)).toBe(true);
@@ -283,12 +289,7 @@ describe("a client that leaves stops its answer, even after a garbage collection
     const response = await direct.POST(
       new Request("http://localhost/api/chat", { method: "POST", headers: json, body: body() }),
     );
-    const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-    let received = "";
-    while (!received.includes('"text-delta"')) {
-      const { value } = await reader.read();
-      received += new TextDecoder().decode(value);
-    }
+    const reader = await readUntilText(response);
     await collect();
     await reader.cancel();
     expect(await waitFor(() => upstream.stats(A).clientClosed === 1)).toBe(true);

@@ -27,9 +27,9 @@ export interface HealthGate {
   /** A cap on this attempt's time to first token: a half-open probe has its own timeout. */
   attemptTimeoutMs?(model: ResolvedModel): number | undefined;
   /** The model's success rate in the health window (1 without data), for `health_sorted`. */
-  successRate?(modelId: string): number;
+  successRate?(model: ResolvedModel): number;
   /** The model's recent p95 time to first token, for `hedging: { after_ms: auto }`. */
-  p95TtftMs?(modelId: string): number | undefined;
+  p95TtftMs?(model: ResolvedModel): number | undefined;
   /** Every configured model's health, for the route's GET. */
   snapshot(): ModelHealthSnapshot[];
   onSuccess(model: ResolvedModel, timing: { ttftMs: number; durationMs: number }): void;
