@@ -13,14 +13,36 @@ type Props = {
   trail: readonly ClientAttempt[];
 };
 
+/** Who really served the answer, as its metadata says: "via Anthropic · $0.0042". */
+function servedLine(message: FallbackUIMessage): string | undefined {
+  const { servedModel, provider, costUsd } = message.metadata ?? {};
+  const parts = [
+    servedModel && `as ${servedModel}`,
+    provider && `via ${provider}`,
+    costUsd !== undefined && `$${costUsd.toFixed(4)}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(" · ") : undefined;
+}
+
 export function MessageView({ message, answeredBy, trail }: Props) {
   const text = message.parts
     .filter((part) => part.type === "text")
     .map((part) => part.text)
     .join("");
   const failures = trail.filter((a) => a.outcome !== "success");
+  const reasoning = message.parts
+    .filter((part) => part.type === "reasoning")
+    .map((part) => part.text)
+    .join("");
+  const served = servedLine(message);
   return (
     <li className={`message ${message.role}`} data-testid={`message-${message.role}`}>
+      {reasoning && (
+        <details className="reasoning" data-testid="reasoning">
+          <summary>Reasoning</summary>
+          <p>{reasoning}</p>
+        </details>
+      )}
       <div className="bubble">
         {message.role === "assistant" ? <Markdown>{text}</Markdown> : <p>{text}</p>}
       </div>
@@ -29,6 +51,11 @@ export function MessageView({ message, answeredBy, trail }: Props) {
           <span className="badge" data-testid="model-badge" title="The model that answered">
             {answeredBy}
           </span>
+          {served && (
+            <span className="served" data-testid="served-by">
+              {served}
+            </span>
+          )}
           {failures.length > 0 && (
             <details className="trail-details" data-testid="trail">
               <summary>

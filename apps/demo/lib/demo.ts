@@ -29,7 +29,12 @@ function createDemo(): Demo {
   if (offline) {
     // Same chains, simulated providers: every model is served by fake-upstream (started by scripts/serve.mjs).
     input.fallback.endpoints = {
-      simulated: { base_url_env: "FALLBACK_CHAT_UPSTREAM_URL", api_key_env: null },
+      // fake-upstream speaks OpenRouter's wire: read it with the adapter used online.
+      simulated: {
+        base_url_env: "FALLBACK_CHAT_UPSTREAM_URL",
+        api_key_env: null,
+        adapter: "openrouter",
+      },
     };
     input.fallback.default_endpoint = "simulated";
   }

@@ -9,6 +9,7 @@ import {
   KEEP_ALIVE,
   streamErrorEvent,
   type Usage,
+  vllmErrorEvent,
 } from "./openrouter-wire.js";
 import { contentText, lastUserPrompt, replyChunks, replyText, sampleFromSchema } from "./reply.js";
 import type { Fault, ModelScript } from "./script.js";
@@ -62,7 +63,7 @@ export function sendJson(
 type Generation = {
   text: string | null;
   toolCall: { id: string; name: string; arguments: string } | null;
-  finishReason: "stop" | "tool_calls";
+  finishReason: "stop" | "tool_calls" | "length" | "content_filter";
   usage: Usage;
 };
 
@@ -87,7 +88,7 @@ function generate(request: ChatRequest, script: ModelScript, nextId: () => numbe
   return {
     text,
     toolCall: null,
-    finishReason: "stop",
+    finishReason: script.finishReason,
     usage: usage(promptTokens, script.replyWords),
   };
 }
@@ -188,7 +189,11 @@ async function streamGeneration(exchange: Exchange, generation: Generation): Pro
     connection: "keep-alive",
   });
   res.flushHeaders();
-  const writer = new ChunkWriter(`gen-${exchange.nextId()}`, request.model, nowSeconds());
+  const writer = new ChunkWriter(
+    `gen-${exchange.nextId()}`,
+    script.servedModel ?? request.model,
+    nowSeconds(),
+  );
   let keepAliveTimer: NodeJS.Timeout | undefined;
   if (script.keepAlive) {
     res.write(KEEP_ALIVE);
@@ -198,6 +203,7 @@ async function streamGeneration(exchange: Exchange, generation: Generation): Pro
   if (fault.type === "hang-before-first-token") return;
 
   if (!(await wait(script.firstTokenMs, closed))) return;
+  if (script.reasoningMs > 0 && !(await streamReasoning(exchange, writer))) return;
   clearInterval(keepAliveTimer);
 
   const deltas = toDeltas(generation, script.chunkSize);
@@ -213,6 +219,17 @@ async function streamGeneration(exchange: Exchange, generation: Generation): Pro
               fault.code ?? "server_error",
             ),
           );
+          return;
+        case "error-finish-mid-stream":
+          res.end(
+            writer.errorFinish(
+              fault.message ?? "Provider disconnected unexpectedly",
+              fault.code ?? "server_error",
+            ),
+          );
+          return;
+        case "vllm-error-mid-stream":
+          res.end(vllmErrorEvent(fault.message ?? "The engine died while generating"));
           return;
         case "cut-mid-stream":
           await cutAfterFlush(res, markCut);
@@ -232,7 +249,10 @@ async function streamGeneration(exchange: Exchange, generation: Generation): Pro
     res.write(writer.delta(delta));
   }
   res.write(writer.delta({}, generation.finishReason));
-  if (request.stream_options?.include_usage) res.write(writer.usage(generation.usage));
+  if (request.stream_options?.include_usage) {
+    const cost = script.cost === undefined ? {} : { cost: script.cost };
+    res.write(writer.usage({ ...generation.usage, ...cost }));
+  }
   res.end(DONE);
 }
 
@@ -280,8 +300,14 @@ async function sendGeneration(exchange: Exchange, generation: Generation): Promi
   });
   switch (fault.type) {
     case "error-mid-stream":
+    case "error-finish-mid-stream":
+    case "vllm-error-mid-stream":
+      // OpenRouter: an error once the model started processing comes in a 200 body.
       sendJson(res, 200, {
-        error: { code: fault.code ?? 502, message: fault.message ?? "Provider returned error" },
+        error: {
+          code: ("code" in fault && fault.code) || 502,
+          message: fault.message ?? "Provider returned error",
+        },
       });
       return;
     case "cut-mid-stream":
@@ -297,6 +323,23 @@ async function sendGeneration(exchange: Exchange, generation: Generation): Promi
     default:
       sendJson(res, 200, JSON.parse(body));
   }
+}
+
+/**
+ * A reasoning model thinking: `delta.reasoning` chunks for `reasoningMs` (one every 50 ms), with
+ * keep-alive comments when the script sends them. False when the client left meanwhile.
+ */
+async function streamReasoning(exchange: Exchange, writer: ChunkWriter): Promise<boolean> {
+  const { script, res, closed } = exchange;
+  const steps = Math.max(1, Math.round(script.reasoningMs / 50));
+  for (let i = 0; i < steps; i++) {
+    const thought = i === 0 ? "Let me think about this. " : `Step ${i}. `;
+    res.write(
+      writer.delta(i === 0 ? { role: "assistant", reasoning: thought } : { reasoning: thought }),
+    );
+    if (!(await wait(script.reasoningMs / steps, closed))) return false;
+  }
+  return true;
 }
 
 /** Destroys the socket once what was written has left, so the client sees the chunks, then the cut. */

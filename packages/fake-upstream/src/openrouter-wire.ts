@@ -47,6 +47,8 @@ export function invalidModelBody(model: string) {
 export type Delta = {
   role?: "assistant";
   content?: string | null;
+  /** OpenRouter's reasoning tokens. */
+  reasoning?: string;
   tool_calls?: {
     index: number;
     id?: string;
@@ -55,7 +57,13 @@ export type Delta = {
   }[];
 };
 
-export type Usage = { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+export type Usage = {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  /** OpenRouter's usage accounting: what the request cost, in USD. */
+  cost?: number;
+};
 
 /** Builds the chunks of one generation; they share id, model and creation time. */
 export class ChunkWriter {
@@ -72,10 +80,21 @@ export class ChunkWriter {
   usage(usage: Usage): string {
     return `data: ${this.#head}"choices":[],"usage":${JSON.stringify(usage)}}\n\n`;
   }
+
+  /** OpenRouter's mid-stream error: a top-level error and a choice finishing with "error". */
+  errorFinish(message: string, code: string | number): string {
+    const error = JSON.stringify({ code, message });
+    return `data: ${this.#head}"error":${error},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error","native_finish_reason":"error"}]}\n\n`;
+  }
 }
 
 export const DONE = "data: [DONE]\n\n";
 export const KEEP_ALIVE = ": OPENROUTER PROCESSING\n\n";
+
+/** vLLM's error object, as its OpenAI-compatible server streams it. */
+export function vllmErrorEvent(message: string): string {
+  return `data: ${JSON.stringify({ object: "error", message, type: "InternalServerError", param: null, code: 500 })}\n\n`;
+}
 
 /** The in-band error event OpenAI and OpenRouter send inside a 200 stream. */
 export function streamErrorEvent(message: string, code: string | number): string {

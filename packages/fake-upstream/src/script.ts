@@ -25,6 +25,27 @@ export const faultSchema = z.discriminatedUnion("type", [
     message: z.string().optional(),
     code: z.union([z.string(), z.number()]).optional(),
   }),
+  /**
+   * N chunks, then OpenRouter's documented mid-stream error: one chunk with a top-level `error`
+   * and `choices[0].finish_reason: "error"`, then the end. Source: openrouter.ai/docs/api-reference
+   * /streaming ("Handling Errors During Streaming") and /docs/api-reference/errors (errors after the
+   * 200 is sent arrive as an SSE data event).
+   */
+  z.strictObject({
+    type: z.literal("error-finish-mid-stream"),
+    afterChunks,
+    message: z.string().optional(),
+    code: z.union([z.string(), z.number()]).optional(),
+  }),
+  /**
+   * N chunks, then vLLM's error object, `data: {"object":"error","message":…,"type":…,"code":…}`,
+   * then the end. Source: vLLM's ErrorResponse; seen in the wild in block/goose#8031.
+   */
+  z.strictObject({
+    type: z.literal("vllm-error-mid-stream"),
+    afterChunks,
+    message: z.string().optional(),
+  }),
   /** N chunks, then the socket is destroyed. */
   z.strictObject({ type: z.literal("cut-mid-stream"), afterChunks }),
   /** N chunks, then a clean end with no finish_reason and no [DONE]. */
@@ -67,6 +88,23 @@ export const modelScriptSchema = z.strictObject({
   ]),
   /** Context window reported by GET /v1/models. */
   contextLength: z.number().int().min(1),
+  /**
+   * A reasoning model: it streams `delta.reasoning` for this long before its first text (0: none).
+   * Source: openrouter.ai/docs/use-cases/reasoning-tokens (reasoning arrives in `delta.reasoning`).
+   */
+  reasoningMs: z.number().min(0),
+  /**
+   * The model id the chunks report, when the provider served another than asked (openrouter/auto,
+   * a variant, `models` routing). Source: OpenRouter chunks carry `model` and `provider`.
+   */
+  servedModel: z.string().min(1).optional(),
+  /**
+   * How a text reply finishes: `length` (max tokens reached) and `content_filter` (output withheld)
+   * are complete answers in OpenAI's and OpenRouter's finish_reason vocabulary, not errors.
+   */
+  finishReason: z.enum(["stop", "length", "content_filter"]),
+  /** USD cost reported in the final usage chunk (`usage.cost`, OpenRouter's usage accounting). */
+  cost: z.number().min(0).optional(),
 });
 export type ModelScript = z.infer<typeof modelScriptSchema>;
 
@@ -83,6 +121,8 @@ export const DEFAULT_SCRIPT: ModelScript = {
   toolCall: false,
   chaos: false,
   contextLength: 128_000,
+  reasoningMs: 0,
+  finishReason: "stop",
 };
 
 export const scenarioSchema = z.strictObject({

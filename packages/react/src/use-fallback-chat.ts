@@ -10,6 +10,8 @@ import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from "re
 import { FallbackChatStore, type LiveAttempt } from "./fallback-chat-store.js";
 import { type FallbackStatus, fallbackStatusOf } from "./fallback-status.js";
 
+export type ServedBy = { model?: string; provider?: string; costUsd?: number };
+
 /** Which configured chain answers: the server only ever picks among its configured chains. */
 export type { ChainSelector };
 
@@ -41,6 +43,11 @@ export type UseFallbackChatHelpers = Omit<
   answeredBy: (message: FallbackUIMessage) => string | undefined;
   /** Every attempt on the way to a message's answer. */
   trailOf: (message: FallbackUIMessage) => readonly ClientAttempt[];
+  /**
+   * Who really served an answer, once it has ended: the model id its endpoint reported when it
+   * served another than the configured one, the provider, and the cost (failed attempts included).
+   */
+  servedBy: (message: FallbackUIMessage) => ServedBy;
   /** When no model answered: the whole trail. */
   failedAttempts: readonly ClientAttempt[] | undefined;
 };
@@ -131,6 +138,11 @@ export function useFallbackChat(options: UseFallbackChatOptions = {}): UseFallba
     answeredBy: (message) =>
       message.metadata?.model ?? (message.id === streamingId ? live.activeModel : undefined),
     trailOf: (message) => message.metadata?.attempts ?? [],
+    servedBy: ({ metadata }) => ({
+      ...(metadata?.servedModel !== undefined && { model: metadata.servedModel }),
+      ...(metadata?.provider !== undefined && { provider: metadata.provider }),
+      ...(metadata?.costUsd !== undefined && { costUsd: metadata.costUsd }),
+    }),
   };
 }
 

@@ -71,6 +71,12 @@ const endpointSchema = z
       .describe(
         "openai-compatible: reached over HTTP at base_url. provider: an AI SDK provider given in code.",
       ),
+    adapter: z
+      .enum(["openrouter", "openai"])
+      .optional()
+      .describe(
+        "The AI SDK adapter that speaks the endpoint's wire: openrouter (@openrouter/ai-sdk-provider: reasoning, in-band errors, usage cost, served provider) or openai (@ai-sdk/openai's chat model, for any OpenAI-compatible server). Default: openrouter for the openrouter endpoint and openrouter.ai URLs, else openai.",
+      ),
     base_url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     base_url_env: envVarName
       .optional()

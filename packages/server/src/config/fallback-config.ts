@@ -41,6 +41,8 @@ export type ResolvedEndpoint = {
   readonly type: "openai-compatible" | "provider";
   /** For openai-compatible endpoints. */
   readonly baseURL: string | undefined;
+  /** Which AI SDK adapter speaks to it (openai-compatible endpoints). */
+  readonly adapter: "openrouter" | "openai";
   /** null: the endpoint takes no key. */
   readonly apiKeyEnv: string | null;
   readonly headers: Readonly<Record<string, string>>;

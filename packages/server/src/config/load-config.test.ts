@@ -40,6 +40,7 @@ describe("the design's YAML", () => {
       name: "openrouter",
       type: "openai-compatible",
       baseURL: "https://openrouter.ai/api/v1",
+      adapter: "openrouter",
       apiKeyEnv: "OPENROUTER_API_KEY",
       headers: {},
     });

@@ -250,6 +250,7 @@ function resolveEndpoints(
       endpoints.set(name, {
         name,
         type: "provider",
+        adapter: "openai",
         baseURL: undefined,
         apiKeyEnv: null,
         headers: {},
@@ -284,9 +285,13 @@ function resolveEndpoints(
         );
       }
     }
+    // OpenRouter's own wire (reasoning, error chunks, usage cost) is best read by its own adapter.
+    const isOpenRouter =
+      name === OPENROUTER || baseURL?.startsWith("https://openrouter.ai/") === true;
     endpoints.set(name, {
       name,
       type: "openai-compatible",
+      adapter: endpoint.adapter ?? (isOpenRouter ? "openrouter" : "openai"),
       baseURL,
       apiKeyEnv,
       headers: endpoint.headers ?? {},

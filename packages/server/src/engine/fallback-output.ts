@@ -25,6 +25,9 @@ export class FallbackOutput {
   #controller!: ReadableStreamDefaultController<Part>;
   #writable = true;
   #startSent = false;
+  readonly #openReasoningIds = new Set<string>();
+  /** The model id the endpoint reported for the current attempt (it may serve another than asked). */
+  #servedModelId: string | undefined;
   #commits = 0;
   /** Providers number their blocks from "0" in every stream: later attempts get a suffix. */
   #idSuffix = "";
@@ -63,6 +66,10 @@ export class FallbackOutput {
     });
   }
 
+  get servedModelId(): string | undefined {
+    return this.#servedModelId;
+  }
+
   get partialText(): string {
     return this.#partialText;
   }
@@ -70,6 +77,7 @@ export class FallbackOutput {
   /** An attempt starts feeding the stream; `into` makes its first text block continue that open one. */
   beginAttempt(into?: string): void {
     this.#idSuffix = this.#commits++ === 0 ? "" : `~${this.#commits}`;
+    this.#servedModelId = undefined;
     this.#continuation = into === undefined ? undefined : { from: undefined, into };
   }
 
@@ -92,11 +100,16 @@ export class FallbackOutput {
         this.#write({ type: "response-metadata", modelId: model.id });
         return;
       case "reasoning-start":
+        this.#openReasoningIds.add(part.id);
         this.#streamedBlockIds.push(part.id);
         break;
+      case "reasoning-end":
+        this.#openReasoningIds.delete(part.id);
+        break;
       case "response-metadata":
-        // The answering model as configured, not the endpoint's own id for it.
-        this.#write({ ...part, modelId: model.id });
+        // Consumers see the answering model as configured (stream-start named it); the endpoint's
+        // own id is kept for the trail. Some adapters repeat this part on every chunk: no copy here.
+        if (part.modelId !== undefined) this.#servedModelId = part.modelId;
         return;
       case "text-start":
         if (this.#continuation && this.#continuation.from === undefined) {
@@ -144,7 +157,7 @@ export class FallbackOutput {
 
   /** Closes the open blocks and returns what was streamed so far: the consumer must drop it. */
   discard(): { textIds: string[]; toolCallIds: string[] } {
-    this.#closeTextBlocks();
+    this.#closeBlocks();
     const voided = { textIds: this.#streamedBlockIds, toolCallIds: this.#streamedToolCallIds };
     this.#streamedBlockIds = [];
     this.#streamedToolCallIds = [];
@@ -155,7 +168,7 @@ export class FallbackOutput {
 
   /** Ends the stream on an error: the open blocks, an error part, then a finish with the trail. */
   fail(error: unknown): void {
-    this.#closeTextBlocks();
+    this.#closeBlocks();
     this.#write({ type: "error", error });
     this.#write({
       type: "finish",
@@ -183,10 +196,13 @@ export class FallbackOutput {
     this.#write(part);
   }
 
-  #closeTextBlocks(): void {
+  /** Ends every open block: a failed attempt's text and reasoning must not stay open. */
+  #closeBlocks(): void {
     this.#heldTextEnd = undefined;
     for (const id of this.#openTextIds) this.#write({ type: "text-end", id });
     this.#openTextIds.clear();
+    for (const id of this.#openReasoningIds) this.#write({ type: "reasoning-end", id });
+    this.#openReasoningIds.clear();
   }
 }
 

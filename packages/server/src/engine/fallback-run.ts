@@ -8,6 +8,7 @@ import type { ResolvedModel, ResolvedSettings } from "../config/fallback-config.
 import type { FallbackError } from "../errors/fallback-error.js";
 import type { HealthGate } from "../health/health-gate.js";
 import { AttemptLauncher, type Failure } from "./attempt-launcher.js";
+import type { FinishPart } from "./attempt-parts.js";
 import { ChainWalk } from "./chain-walk.js";
 import { drainAttempt } from "./drain-attempt.js";
 import type { AttemptRecord, FallbackEventHandler } from "./fallback-events.js";
@@ -17,7 +18,7 @@ import type { OpenedAttempt } from "./open-attempt.js";
 import { allCoolingDownError } from "./run-errors.js";
 import { RunFailures } from "./run-failures.js";
 import { RunLifetime } from "./run-lifetime.js";
-import { RunTrail } from "./run-trail.js";
+import { RunTrail, type ServedBy } from "./run-trail.js";
 
 export type FallbackRunOptions = {
   chain: readonly ResolvedModel[];
@@ -215,14 +216,16 @@ class FallbackRun {
       const ms = performance.now() - attempt.startedAt;
       const retry = this.#walk.retry;
       if ("finish" in outcome) {
-        this.#trail.attempt({ model, retry, ms, ttftMs: attempt.ttftMs });
+        const served = servedBy(outcome.finish, this.#output.servedModelId);
+        this.#trail.attempt({ model, retry, ms, ttftMs: attempt.ttftMs, served });
         this.#health.onSuccess(model, { ttftMs: attempt.ttftMs, durationMs: ms });
         this.#output.forward(outcome.finish, model); // after the record: the finish carries the trail
         this.#output.close();
         this.#end(model.id);
         return;
       }
-      this.#trail.attempt({ model, retry, ms, error: outcome.error, midStream: true });
+      const served = { ...(this.#output.servedModelId && { model: this.#output.servedModelId }) };
+      this.#trail.attempt({ model, retry, ms, error: outcome.error, midStream: true, served });
       const next = await this.#recover({ model, ...outcome });
       if (!next) return;
       ({ attempt, model } = next);
@@ -283,4 +286,21 @@ class FallbackRun {
     this.#trail.emit({ type: "finish", model, ok: model !== undefined, trail, totalMs });
     this.#resolveDone({ model, trail });
   }
+}
+
+/**
+ * Who served an answer, from its finish: the provider (OpenRouter's adapter puts it in provider
+ * metadata) and the cost (OpenRouter's usage accounting, in the raw usage or provider metadata).
+ */
+function servedBy(finish: FinishPart, modelId: string | undefined): ServedBy {
+  const openrouter = finish.providerMetadata?.openrouter as
+    | { provider?: unknown; usage?: { cost?: unknown } }
+    | undefined;
+  const raw = finish.usage.raw as { cost?: unknown } | undefined;
+  const cost = raw?.cost ?? openrouter?.usage?.cost;
+  return {
+    ...(modelId !== undefined && { model: modelId }),
+    ...(typeof openrouter?.provider === "string" && { provider: openrouter.provider }),
+    ...(typeof cost === "number" && { costUsd: cost }),
+  };
 }

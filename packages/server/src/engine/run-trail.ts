@@ -8,6 +8,9 @@ import type {
   SkipReason,
 } from "./fallback-events.js";
 
+/** Who really served an attempt, as its endpoint reported. */
+export type ServedBy = { model?: string; provider?: string; costUsd?: number };
+
 /**
  * What happened on the way to an answer: one record per attempt or skip, and the events that
  * report it live. The trail travels as JSON (provider metadata, the UI stream), so records hold
@@ -37,6 +40,7 @@ export class RunTrail {
     error?: ClassifiedError | undefined;
     midStream?: boolean;
     ttftMs?: number | undefined;
+    served?: ServedBy | undefined;
   }): void {
     const { model, error } = options;
     const record: AttemptRecord = {
@@ -50,6 +54,12 @@ export class RunTrail {
     if (error?.status !== undefined) record.status = error.status;
     if (options.midStream) record.midStream = true;
     if (options.ttftMs !== undefined) record.ttftMs = Math.round(options.ttftMs);
+    const served = options.served;
+    if (served?.model !== undefined && served.model !== model.upstreamId) {
+      record.servedModel = served.model;
+    }
+    if (served?.provider !== undefined) record.provider = served.provider;
+    if (served?.costUsd !== undefined) record.costUsd = served.costUsd;
     this.#records.push(record);
   }
 

@@ -26,4 +26,10 @@ export type AttemptRecord = {
   ms: number;
   /** Milliseconds to its first token, when it produced one. */
   ttftMs?: number | undefined;
+  /** The model id the endpoint reported, when it differs from the one asked for. */
+  servedModel?: string | undefined;
+  /** The provider that served it, when the endpoint says (OpenRouter does). */
+  provider?: string | undefined;
+  /** What the attempt cost in USD, when the endpoint reports it (OpenRouter's usage accounting). */
+  costUsd?: number | undefined;
 };

@@ -10,6 +10,12 @@ export type ClientAttempt = {
   status?: number;
   midStream?: boolean;
   ms: number;
+  /** The model id the endpoint reported, when it served another than asked. */
+  servedModel?: string;
+  /** The provider that served it, when the endpoint says. */
+  provider?: string;
+  /** What the attempt cost in USD, when the endpoint reports it. */
+  costUsd?: number;
 };
 
 /**
@@ -33,7 +39,14 @@ export type ClientFallbackEvent =
 
 /** `message.metadata` of an answer: who answered, and the trail of every attempt on the way. */
 export type FallbackMessageMetadata = {
+  /** The configured model that answered. */
   model?: string;
+  /** The model id its endpoint reported, when that differs (openrouter/auto, a variant…). */
+  servedModel?: string;
+  /** The provider that served the answer, when the endpoint says (OpenRouter does). */
+  provider?: string;
+  /** What the answer cost in USD, failed attempts included, as far as endpoints report it. */
+  costUsd?: number;
   attempts?: ClientAttempt[];
 };
 

@@ -1,5 +1,6 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { createOpenRouter } from "@openrouter/ai-sdk-provider";
 import type { FallbackConfig, ResolvedEndpoint, ResolvedModel } from "../config/fallback-config.js";
 import { FallbackConfigError } from "../errors/fallback-config-error.js";
 import { MissingApiKeyError } from "../errors/missing-api-key-error.js";
@@ -48,14 +49,20 @@ export function createModelFactory(
       if (apiKey === undefined || (endpoint.apiKeyEnv !== null && apiKey === "")) {
         throw new MissingApiKeyError(endpoint.name, endpoint.apiKeyEnv ?? "");
       }
-      const openai = createOpenAI({
-        name: endpoint.name,
+      const settings = {
         baseURL: endpoint.baseURL,
         apiKey,
         headers: { ...endpoint.headers },
         ...(options.fetch && { fetch: options.fetch }),
-      });
-      provider = (id) => openai.chat(id);
+      };
+      if (endpoint.adapter === "openrouter") {
+        // Usage accounting on, so answers carry their cost.
+        const openrouter = createOpenRouter({ ...settings, compatibility: "strict" });
+        provider = (id) => openrouter.chat(id, { usage: { include: true } });
+      } else {
+        const openai = createOpenAI({ name: endpoint.name, ...settings });
+        provider = (id) => openai.chat(id);
+      }
     }
     providers.set(endpoint.name, provider);
     return provider;

@@ -1,6 +1,10 @@
 import type { AttemptRecord, FallbackEvent } from "../engine/fallback-events.js";
 import { FallbackError } from "../errors/fallback-error.js";
-import type { ClientAttempt, ClientFallbackEvent } from "../protocol/fallback-ui.js";
+import type {
+  ClientAttempt,
+  ClientFallbackEvent,
+  FallbackMessageMetadata,
+} from "../protocol/fallback-ui.js";
 
 /** An engine event as the client may see it: no provider text, nothing about endpoints' keys. */
 export function toClientEvent(event: FallbackEvent): ClientFallbackEvent | undefined {
@@ -38,6 +42,26 @@ export function toClientAttempt(record: AttemptRecord): ClientAttempt {
     ...(record.kind !== undefined && { kind: record.kind }),
     ...(record.status !== undefined && { status: record.status }),
     ...(record.midStream && { midStream: true }),
+    ...(record.servedModel !== undefined && { servedModel: record.servedModel }),
+    ...(record.provider !== undefined && { provider: record.provider }),
+    ...(record.costUsd !== undefined && { costUsd: record.costUsd }),
+  };
+}
+
+/** The answer's metadata: who answered, who really served it, what it cost, and the trail. */
+export function answerMetadata(
+  answeredBy: string | undefined,
+  attempts: readonly ClientAttempt[],
+): FallbackMessageMetadata {
+  const answer = attempts.findLast((a) => a.outcome === "success");
+  const costs = attempts.filter((a) => a.costUsd !== undefined);
+  const costUsd = costs.reduce((sum, a) => sum + (a.costUsd ?? 0), 0);
+  return {
+    ...(answeredBy && { model: answeredBy }),
+    ...(answer?.servedModel !== undefined && { servedModel: answer.servedModel }),
+    ...(answer?.provider !== undefined && { provider: answer.provider }),
+    ...(costs.length > 0 && { costUsd: Math.round(costUsd * 1e9) / 1e9 }),
+    attempts: [...attempts],
   };
 }
 

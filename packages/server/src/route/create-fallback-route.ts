@@ -23,7 +23,7 @@ import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.j
 import type { ModelHealthResponse } from "../protocol/health-snapshot.js";
 import { withoutDiscarded } from "../protocol/visible-parts.js";
 import { type AllowedOrigins, checkOrigin } from "./check-origin.js";
-import { safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
+import { answerMetadata, safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
 import { DiscardMarkers } from "./discard-markers.js";
 import { errorsInStream } from "./errors-in-stream.js";
 import { jsonError } from "./json-error.js";
@@ -222,9 +222,7 @@ function streamAnswer(
       const ui = result.toUIMessageStream<FallbackUIMessage>({
         onError: safeErrorText,
         messageMetadata: ({ part }) =>
-          part.type === "finish"
-            ? { ...(answeredBy && { model: answeredBy }), attempts: [...attempts] }
-            : undefined,
+          part.type === "finish" ? answerMetadata(answeredBy, attempts) : undefined,
       });
       writer.merge(ui.pipeThrough(markers.transform()));
     },
