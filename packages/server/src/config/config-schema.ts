@@ -227,6 +227,32 @@ const settingsSchema = z
       .prefault({})
       .describe("Full-jitter exponential backoff between retries of one model."),
     hedging: hedgingSchema.default("off"),
+    retry_budget: z
+      .union([
+        z.literal("off"),
+        z.strictObject({
+          ratio: z
+            .number()
+            .min(0)
+            .default(0.2)
+            .describe("Extra upstream attempts allowed, as a share of requests (0.2: 20 %)."),
+          min_per_second: z
+            .number()
+            .min(0)
+            .default(3)
+            .describe("Extra attempts always allowed per second, so a quiet server can retry."),
+          window_seconds: z
+            .number()
+            .int()
+            .min(1)
+            .default(10)
+            .describe("The window the ratio is measured over."),
+        }),
+      ])
+      .prefault({})
+      .describe(
+        "Retries, fallbacks and hedges together may add at most this share of extra upstream attempts (Envoy's retry budget). Past it, hedges stop, and a request gets at most one more attempt before it fails with reason budget_exhausted.",
+      ),
     mid_stream: z
       .enum(["restart", "continue", "fail"])
       .default("restart")

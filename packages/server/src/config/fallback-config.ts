@@ -67,6 +67,10 @@ export type ResolvedSettings = {
   readonly totalTimeoutMs: number;
   readonly backoff: { readonly baseMs: number; readonly capMs: number };
   readonly hedging: HedgingSettings;
+  /** undefined: off. */
+  readonly retryBudget:
+    | { readonly ratio: number; readonly minPerSecond: number; readonly windowMs: number }
+    | undefined;
   readonly midStream: "restart" | "continue" | "fail";
   readonly circuitBreaker: {
     readonly consecutiveFailures: number;

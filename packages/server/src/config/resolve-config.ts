@@ -341,6 +341,14 @@ function resolveSettings(
     totalTimeoutMs: s.total_timeout_seconds * 1000,
     backoff: { baseMs: s.backoff.base_ms, capMs: s.backoff.cap_ms },
     hedging,
+    retryBudget:
+      s.retry_budget === "off"
+        ? undefined
+        : {
+            ratio: s.retry_budget.ratio,
+            minPerSecond: s.retry_budget.min_per_second,
+            windowMs: s.retry_budget.window_seconds * 1000,
+          },
     midStream: s.mid_stream,
     circuitBreaker: {
       consecutiveFailures: cb.consecutive_failures,

@@ -1,6 +1,7 @@
 import type { LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { AttemptTimeoutError } from "../errors/attempt-errors.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
+import { eventLoopLag } from "../load/event-loop-lag.js";
 import { endOfStream, type FinishPart, failureOfPart, settleFailedRead } from "./attempt-parts.js";
 import type { OpenedAttempt } from "./open-attempt.js";
 import type { RunLifetime } from "./run-lifetime.js";
@@ -23,8 +24,12 @@ export async function drainAttempt(options: {
   lifetime.track(controller); // a stop (deadline, cancel) aborts the committed attempt too
   let lastChunkAt = performance.now();
   let idleTimer: ReturnType<typeof setTimeout>;
+  // The server's own stalls since the timer was armed do not count as the model's silence.
+  let stallMark = eventLoopLag.stalledMs();
   const checkIdle = () => {
-    const quietMs = performance.now() - lastChunkAt;
+    const stall = eventLoopLag.stalledMs() - stallMark;
+    const quietMs = performance.now() - lastChunkAt - Math.min(stall, idleMs);
+    stallMark += stall;
     if (quietMs >= idleMs) controller.abort(new AttemptTimeoutError("idle", idleMs));
     else idleTimer = setTimeout(checkIdle, idleMs - quietMs);
   };

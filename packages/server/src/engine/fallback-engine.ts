@@ -3,6 +3,7 @@ import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js
 import { type ChainSelector, selectChain } from "../config/select-chain.js";
 import type { HealthGate } from "../health/health-gate.js";
 import { ModelHealth } from "../health/model-health.js";
+import { RetryBudget } from "../load/retry-budget.js";
 import {
   createModelFactory,
   type ModelFactory,
@@ -52,6 +53,7 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
   const { config } = options;
   const languageModel = options.modelFactory ?? createModelFactory(config, options);
   const health = options.health ?? new ModelHealth(config);
+  const budget = config.settings.retryBudget && new RetryBudget(config.settings.retryBudget);
   const log = options.log ?? ((message: string) => console.warn(message));
   const env = options.env ?? process.env;
   const warned = new Set<string>();
@@ -87,6 +89,7 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
         onEvent: mergeEventHandlers(options.onEvent, request.onEvent),
         ...(options.random && { random: options.random }),
         authHint,
+        budget,
       });
     },
   };

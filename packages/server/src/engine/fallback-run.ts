@@ -7,6 +7,7 @@ import type {
 import type { ResolvedModel, ResolvedSettings } from "../config/fallback-config.js";
 import type { FallbackError } from "../errors/fallback-error.js";
 import type { HealthGate } from "../health/health-gate.js";
+import type { RetryBudget } from "../load/retry-budget.js";
 import { AttemptLauncher, type Failure } from "./attempt-launcher.js";
 import type { FinishPart } from "./attempt-parts.js";
 import { ChainWalk } from "./chain-walk.js";
@@ -15,7 +16,7 @@ import type { AttemptRecord, FallbackEventHandler } from "./fallback-events.js";
 import { FallbackOutput } from "./fallback-output.js";
 import { HedgeRace } from "./hedge-race.js";
 import type { OpenedAttempt } from "./open-attempt.js";
-import { allCoolingDownError } from "./run-errors.js";
+import { allCoolingDownError, budgetExhaustedError } from "./run-errors.js";
 import { RunFailures } from "./run-failures.js";
 import { RunLifetime } from "./run-lifetime.js";
 import { RunTrail, type ServedBy } from "./run-trail.js";
@@ -32,6 +33,8 @@ export type FallbackRunOptions = {
   random?: () => number;
   /** What an operator should check when an endpoint refuses its key (named in the error). */
   authHint?: (endpoint: string) => string | undefined;
+  /** The engine's retry budget, shared by its requests; none: unlimited. */
+  budget?: RetryBudget | undefined;
 };
 
 export type FallbackRunSummary = { model: string | undefined; trail: AttemptRecord[] };
@@ -74,6 +77,9 @@ class FallbackRun {
   readonly #hedging: HedgeRace;
   readonly #output: FallbackOutput;
   readonly #failures: RunFailures;
+  #attempts = 0;
+  /** Past the retry budget a request still gets one more attempt (its next model, say). */
+  #graceLeft = true;
   #answeredBy: string | undefined;
   #resolveDone!: (summary: FallbackRunSummary) => void;
 
@@ -98,6 +104,7 @@ class FallbackRun {
       launcher: this.#launcher,
       walk: this.#walk,
       health: this.#health,
+      mayAddAttempt: () => this.#options.budget?.trySpend() ?? true,
     });
     this.#failures = new RunFailures({
       settings: this.#settings,
@@ -118,6 +125,7 @@ class FallbackRun {
     const done = new Promise<FallbackRunSummary>((resolve) => {
       this.#resolveDone = resolve;
     });
+    this.#options.budget?.recordRequest();
     const cooling = this.#allCoolingDown();
     if (cooling) {
       this.#end(undefined);
@@ -150,6 +158,9 @@ class FallbackRun {
       const model = await this.#walk.next();
       if (this.#lifetime.stopReason) return { ok: false, error: this.#failures.stoppedError(last) };
       if (!model) return { ok: false, error: this.#failures.exhaustedError(last) };
+      if (this.#attempts++ > 0 && !this.#mayAttemptAgain()) {
+        return { ok: false, error: budgetExhaustedError(this.#trail.snapshot(), last) };
+      }
       if (last && last.model !== model) {
         this.#trail.emit({
           type: "fallback",
@@ -173,6 +184,14 @@ class FallbackRun {
         return { ok: false, error: this.#failures.stoppedError(last) };
       }
     }
+  }
+
+  /** Whether an attempt after the first may go out: within the budget, or the request's grace. */
+  #mayAttemptAgain(): boolean {
+    if (!this.#options.budget || this.#options.budget.trySpend()) return true;
+    const grace = this.#graceLeft;
+    this.#graceLeft = false;
+    return grace;
   }
 
   /**

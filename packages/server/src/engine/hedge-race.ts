@@ -15,13 +15,17 @@ export class HedgeRace {
   readonly #walk: ChainWalk;
   readonly #health: HealthGate;
   #hedges = 0;
+  readonly #mayAddAttempt: () => boolean;
 
   constructor(options: {
     settings: HedgingSettings;
     launcher: AttemptLauncher;
     walk: ChainWalk;
     health: HealthGate;
+    /** Whether the retry budget allows one more upstream attempt (a hedge is one). */
+    mayAddAttempt: () => boolean;
   }) {
+    this.#mayAddAttempt = options.mayAddAttempt;
     this.#settings = options.settings;
     this.#launcher = options.launcher;
     this.#walk = options.walk;
@@ -51,7 +55,7 @@ export class HedgeRace {
     clearTimeout(timer);
     if (fired !== "hedge") return fired;
     const backup = await this.#walk.hedgeCandidate();
-    if (!backup) return primary.promise;
+    if (!backup || !this.#mayAddAttempt()) return primary.promise;
     this.#hedges++;
     const hedge = this.#launcher.start(backup, { prompt, retry: 0, hedge: true });
     const first = await Promise.race([primary.promise, hedge.promise]);

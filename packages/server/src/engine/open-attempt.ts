@@ -6,6 +6,7 @@ import type {
 } from "@ai-sdk/provider";
 import { AttemptTimeoutError } from "../errors/attempt-errors.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
+import { lagAwareTimeout } from "../load/event-loop-lag.js";
 import { abortPromise } from "./abort-promise.js";
 import { endOfStream, failureOfPart, settleFailedRead } from "./attempt-parts.js";
 
@@ -60,9 +61,9 @@ export async function openAttempt(
 ): Promise<OpenedAttempt | FailedAttempt> {
   const { model, controller, firstTokenTimeoutMs } = options;
   const started = performance.now();
-  const timer = setTimeout(
-    () => controller.abort(new AttemptTimeoutError("first_token", firstTokenTimeoutMs)),
-    firstTokenTimeoutMs,
+  // The server's own stalls do not count against the model.
+  const clearTimer = lagAwareTimeout(firstTokenTimeoutMs, () =>
+    controller.abort(new AttemptTimeoutError("first_token", firstTokenTimeoutMs)),
   );
   let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart> | undefined;
   // On abort, cancelling the reader ends a pending read, even of a stream that ignores the signal.
@@ -92,7 +93,7 @@ export async function openAttempt(
     const failed = settleFailedRead(thrown, controller, reader, options.callerAborted());
     return { ok: false, ...failed, ms: performance.now() - started };
   } finally {
-    clearTimeout(timer);
+    clearTimer();
     controller.signal.removeEventListener("abort", onAbort);
   }
 }

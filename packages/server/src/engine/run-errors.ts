@@ -62,6 +62,19 @@ export function exhaustedError(options: {
   });
 }
 
+/** The error of a run that stopped because the deployment's retry budget is spent. */
+export function budgetExhaustedError(trail: AttemptRecord[], last: LastFailure): FallbackError {
+  return new FallbackError({
+    reason: "budget_exhausted",
+    message:
+      "The retry budget is spent (too many extra upstream attempts across requests): no further model is tried",
+    trail,
+    kind: last?.error.kind,
+    status: last?.error.status,
+    cause: last?.cause,
+  });
+}
+
 /** The error of a run that did not start: every model of its chain is within its Retry-After. */
 export function allCoolingDownError(trail: AttemptRecord[], retryAfterMs: number): FallbackError {
   const seconds = Math.ceil(retryAfterMs / 1000);

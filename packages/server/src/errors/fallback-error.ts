@@ -10,11 +10,13 @@ const MARKER = Symbol.for("fallback-chat.error.fallback");
  * - `deadline`: the total deadline passed.
  * - `mid_stream`: a failure after output started, with the mid-stream policy `fail`.
  * - `aborted`: the caller cancelled the request.
+ * - `budget_exhausted`: the retry budget was spent (the server is busy): no further attempt.
  * - `all_cooling_down`: every model of the chain is within its Retry-After; `retryAfterMs` says
  *   when the first comes back.
  */
 export type FallbackErrorReason =
   | "all_cooling_down"
+  | "budget_exhausted"
   | "all_failed"
   | "not_retryable"
   | "deadline"

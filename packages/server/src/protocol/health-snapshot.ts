@@ -26,5 +26,17 @@ export type ModelHealthSnapshot = {
   coolingDownUntil: string | undefined;
 };
 
+/**
+ * This instance's event loop: delay percentiles (Node) and the total time it was stalled. Timeouts
+ * do not count stalls against models; a high p99 here means the server, not a model, is slow.
+ */
+export type EventLoopDelay = { p50Ms?: number; p99Ms?: number; maxMs?: number; stalledMs: number };
+
 /** What the route's GET answers. */
-export type ModelHealthResponse = { generatedAt: string; models: ModelHealthSnapshot[] };
+export type ModelHealthResponse = {
+  generatedAt: string;
+  models: ModelHealthSnapshot[];
+  eventLoop: EventLoopDelay;
+  /** Answers streaming on this instance now. */
+  activeAnswers: number;
+};

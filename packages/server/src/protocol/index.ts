@@ -9,5 +9,9 @@ export type {
   FallbackMessageMetadata,
   FallbackUIMessage,
 } from "./fallback-ui.js";
-export type { ModelHealthResponse, ModelHealthSnapshot } from "./health-snapshot.js";
+export type {
+  EventLoopDelay,
+  ModelHealthResponse,
+  ModelHealthSnapshot,
+} from "./health-snapshot.js";
 export { withoutDiscarded } from "./visible-parts.js";

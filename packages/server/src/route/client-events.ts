@@ -79,6 +79,8 @@ export function safeErrorText(error: unknown): string {
         return "The answer was interrupted. Please try again.";
       case "aborted":
         return "The request was cancelled.";
+      case "budget_exhausted":
+        return "The service is busy right now. Please try again in a moment.";
       case "all_cooling_down":
         return "Every model is busy right now. Please try again in a moment.";
     }

@@ -19,6 +19,7 @@ import {
 import type { FallbackEventHandler } from "../engine/fallback-events.js";
 import { mergeEventHandlers } from "../engine/merge-event-handlers.js";
 import { ChainSelectionError } from "../errors/chain-selection-error.js";
+import { eventLoopLag } from "../load/event-loop-lag.js";
 import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
 import type { ModelHealthResponse } from "../protocol/health-snapshot.js";
 import { withoutDiscarded } from "../protocol/visible-parts.js";
@@ -70,6 +71,7 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
   const log = options.log ?? ((message: string) => console.error(message));
   const allowedOrigins = options.allowedOrigins ?? [];
   const allowFileUrls = options.allowFileUrls ?? false;
+  const active = { answers: 0 };
   let engine: Promise<FallbackEngine> | undefined;
   const getEngine = () => {
     engine ??= loadRouteConfig(options.config, options).then((config) => {
@@ -99,6 +101,8 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
     async POST(request) {
       const refused = checkOrigin(request, allowedOrigins);
       if (refused) return refused;
+      // Shed load at the door: a full server says so before it spends anything upstream.
+      if (active.answers >= limits.maxConcurrentAnswers) return overloaded();
       const loaded = await ready();
       if (loaded instanceof Response) return loaded;
       const chat = await readChatRequest(request, limits, { allowFileUrls });
@@ -111,7 +115,10 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
       }
       const coolingUntil = loaded.coolingDownUntil(chat.selector);
       if (coolingUntil !== undefined) return allCoolingDown(coolingUntil);
-      return streamAnswer(loaded, chat.messages, chat.selector, request, options);
+      active.answers++;
+      return streamAnswer(loaded, chat.messages, chat.selector, request, options, () => {
+        active.answers--;
+      });
     },
 
     async GET() {
@@ -120,10 +127,24 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
       const body: ModelHealthResponse = {
         generatedAt: new Date().toISOString(),
         models: loaded.health.snapshot(),
+        eventLoop: eventLoopLag.delay(),
+        activeAnswers: active.answers,
       };
       return Response.json(body, { headers: { "cache-control": "no-store" } });
     },
   };
+}
+
+/** The instance is at its cap of concurrent answers. */
+function overloaded(): Response {
+  const response = jsonError(
+    503,
+    "overloaded",
+    "This server is answering as many chats as it can; try again in a moment",
+    { retryAfterSeconds: 1 },
+  );
+  response.headers.set("retry-after", "1");
+  return response;
 }
 
 /** Every model of the chain is within its Retry-After: say so before any upstream request. */
@@ -158,6 +179,7 @@ function streamAnswer(
   selector: { task?: string | undefined; tier?: string | undefined; vendor?: string | undefined },
   request: Request,
   options: FallbackRouteOptions,
+  onEnd: () => void,
 ): Response {
   // The answer stops when the client goes, whichever way that shows: the request's signal, or the
   // response body cancelled. Node's Request forwards its parent's abort only while the Request
@@ -168,8 +190,10 @@ function streamAnswer(
   request.signal.addEventListener("abort", onGone, { once: true });
   if (request.signal.aborted) onGone();
   const release = () => {
-    held?.signal.removeEventListener("abort", onGone);
+    if (!held) return;
+    held.signal.removeEventListener("abort", onGone);
     held = undefined;
+    onEnd();
   };
   const attempts: ClientAttempt[] = [];
   let answeredBy: string | undefined;

@@ -11,9 +11,18 @@ export type ChatRequestLimits = {
   maxBodyBytes: number;
   /** Most messages in one request. Default 200. */
   maxMessages: number;
+  /**
+   * Most answers streaming at once on this instance; beyond, a 503 with Retry-After before any
+   * upstream request. Default: no cap.
+   */
+  maxConcurrentAnswers: number;
 };
 
-export const DEFAULT_LIMITS: ChatRequestLimits = { maxBodyBytes: 1024 * 1024, maxMessages: 200 };
+export const DEFAULT_LIMITS: ChatRequestLimits = {
+  maxBodyBytes: 1024 * 1024,
+  maxMessages: 200,
+  maxConcurrentAnswers: Number.POSITIVE_INFINITY,
+};
 
 const name = z.string().min(1).max(100);
 
