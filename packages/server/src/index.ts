@@ -57,8 +57,24 @@ export { FallbackConfigError } from "./errors/fallback-config-error.js";
 export { FallbackError, type FallbackErrorReason } from "./errors/fallback-error.js";
 export { MissingApiKeyError } from "./errors/missing-api-key-error.js";
 export type { HealthGate } from "./health/health-gate.js";
-export { ModelHealth, type ModelHealthSnapshot } from "./health/model-health.js";
-export { createNodeHandler, type FetchHandlers } from "./node/create-node-handler.js";
+export type { HealthChanges, HealthStore, SharedHealth } from "./health/health-store.js";
+export { MemoryHealthStore } from "./health/memory-health-store.js";
+export {
+  ModelHealth,
+  type ModelHealthOptions,
+  type ModelHealthSnapshot,
+} from "./health/model-health.js";
+export {
+  type RedisClient,
+  RedisHealthStore,
+  type RedisHealthStoreOptions,
+} from "./health/redis-health-store.js";
+export { RetryBudget } from "./load/retry-budget.js";
+export {
+  createNodeHandler,
+  type FetchHandlers,
+  type NodeHandlerOptions,
+} from "./node/create-node-handler.js";
 export * from "./protocol/index.js";
 export {
   createModelFactory,
@@ -67,9 +83,13 @@ export {
   type ProviderFunction,
 } from "./providers/model-factory.js";
 export { type ProbeResult, probeModels } from "./providers/probe-models.js";
+export type { AllowedOrigins } from "./route/check-origin.js";
 export {
   createFallbackRoute,
   type FallbackRoute,
   type FallbackRouteOptions,
+  type PrepareContext,
+  type PreparedAnswer,
 } from "./route/create-fallback-route.js";
 export { type ChatRequestLimits, DEFAULT_LIMITS } from "./route/read-chat-request.js";
+export type { AnswerFinish, CallSettings } from "./route/stream-answer.js";

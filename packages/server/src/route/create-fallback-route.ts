@@ -1,36 +1,48 @@
-import {
-  convertToModelMessages,
-  createUIMessageStream,
-  createUIMessageStreamResponse,
-  stepCountIs,
-  streamText,
-  type ToolSet,
-} from "ai";
+import type { ToolSet } from "ai";
+import type { z } from "zod";
 import type { FallbackConfigInput } from "../config/config-schema.js";
 import type { FallbackConfig } from "../config/fallback-config.js";
 import { loadConfig } from "../config/load-config.js";
 import { resolveConfig } from "../config/resolve-config.js";
-import { createFallbackModel } from "../engine/create-fallback-model.js";
+import type { ChainSelector } from "../config/select-chain.js";
 import {
   createFallbackEngine,
   type FallbackEngine,
   type FallbackEngineOptions,
 } from "../engine/fallback-engine.js";
 import type { FallbackEventHandler } from "../engine/fallback-events.js";
-import { mergeEventHandlers } from "../engine/merge-event-handlers.js";
 import { ChainSelectionError } from "../errors/chain-selection-error.js";
 import { eventLoopLag } from "../load/event-loop-lag.js";
-import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
+import type { FallbackUIMessage } from "../protocol/fallback-ui.js";
 import type { ModelHealthResponse } from "../protocol/health-snapshot.js";
-import { withoutDiscarded } from "../protocol/visible-parts.js";
 import { type AllowedOrigins, checkOrigin } from "./check-origin.js";
-import { answerMetadata, safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
-import { DiscardMarkers } from "./discard-markers.js";
-import { errorsInStream } from "./errors-in-stream.js";
 import { jsonError } from "./json-error.js";
 import { type ChatRequestLimits, DEFAULT_LIMITS, readChatRequest } from "./read-chat-request.js";
+import { type AnswerFinish, type CallSettings, streamAnswer } from "./stream-answer.js";
 
-export type FallbackRouteOptions = Omit<FallbackEngineOptions, "config" | "onEvent"> & {
+/** What `prepare` sees of a request, once it is valid. */
+export type PrepareContext<BODY> = {
+  request: Request;
+  messages: FallbackUIMessage[];
+  /** The task, tier and vendor the client asked for. */
+  selector: ChainSelector;
+  /** The app's own body fields (see `body`). */
+  body: BODY;
+};
+
+/** What `prepare` may set for this request; anything left out keeps the route's setting. */
+export type PreparedAnswer = {
+  system?: string;
+  tools?: ToolSet;
+  /** The chain to run (e.g. a user's plan); checked against the config like a client's choice. */
+  selector?: ChainSelector;
+  callSettings?: CallSettings;
+};
+
+export type FallbackRouteOptions<BODY = Record<string, never>> = Omit<
+  FallbackEngineOptions,
+  "config" | "onEvent"
+> & {
   /** A path to fallback-config.yaml, a config object, or a resolved config. Loaded once. */
   config: string | FallbackConfigInput | FallbackConfig;
   /** The system prompt of every conversation. */
@@ -53,6 +65,24 @@ export type FallbackRouteOptions = Omit<FallbackEngineOptions, "config" | "onEve
   allowFileUrls?: boolean;
   /** Where the route's own problems go (a broken config, say). Default: console.error. */
   log?: (message: string) => void;
+  /**
+   * The app's own body fields (a chat id, a persona), as a zod object: accepted besides useChat's,
+   * validated (a 400 names the field), and handed to `prepare`. Unknown fields stay errors.
+   */
+  body?: z.ZodObject;
+  /**
+   * Runs per request once it is valid, before any model is called: authenticate (return a
+   * Response to refuse, e.g. 401), and choose this user's system prompt, tools, chain or settings.
+   */
+  prepare?: (
+    context: PrepareContext<BODY>,
+  ) => Promise<PreparedAnswer | Response | undefined> | PreparedAnswer | Response | undefined;
+  /** When the answer is over, with the whole conversation: for persistence. Errors are ignored. */
+  onFinish?: (finish: AnswerFinish & { body: BODY }) => void | Promise<void>;
+  /** Ids for the answers' messages (persistence often wants its own). Default: the AI SDK's. */
+  generateMessageId?: () => string;
+  /** Call settings for every answer (temperature, maxOutputTokens, providerOptions…). */
+  callSettings?: CallSettings;
 };
 
 export type FallbackRoute = {
@@ -66,7 +96,9 @@ export type FallbackRoute = {
  * A drop-in chat route for Next.js (`export const { POST, GET } = createFallbackRoute(...)`) and
  * any runtime built on the Fetch standard.
  */
-export function createFallbackRoute(options: FallbackRouteOptions): FallbackRoute {
+export function createFallbackRoute<BODY = Record<string, never>>(
+  options: FallbackRouteOptions<BODY>,
+): FallbackRoute {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? ((message: string) => console.error(message));
   const allowedOrigins = options.allowedOrigins ?? [];
@@ -105,19 +137,45 @@ export function createFallbackRoute(options: FallbackRouteOptions): FallbackRout
       if (active.answers >= limits.maxConcurrentAnswers) return overloaded();
       const loaded = await ready();
       if (loaded instanceof Response) return loaded;
-      const chat = await readChatRequest(request, limits, { allowFileUrls });
+      const chat = await readChatRequest(request, limits, {
+        allowFileUrls,
+        extraBody: options.body,
+      });
       if (chat instanceof Response) return chat;
+      const body = chat.extra as BODY;
+      const prepared = await options.prepare?.({
+        request,
+        messages: chat.messages,
+        selector: chat.selector,
+        body,
+      });
+      if (prepared instanceof Response) return prepared;
+      const selector = prepared?.selector ?? chat.selector;
       try {
-        loaded.chain(chat.selector);
+        loaded.chain(selector);
       } catch (error) {
         if (!ChainSelectionError.isInstance(error)) throw error;
         return jsonError(400, error.reason, error.message, { validNames: error.validNames });
       }
-      const coolingUntil = loaded.coolingDownUntil(chat.selector);
+      const coolingUntil = loaded.coolingDownUntil(selector);
       if (coolingUntil !== undefined) return allCoolingDown(coolingUntil);
       active.answers++;
-      return streamAnswer(loaded, chat.messages, chat.selector, request, options, () => {
-        active.answers--;
+      const onFinish = options.onFinish;
+      return streamAnswer({
+        engine: loaded,
+        messages: chat.messages,
+        selector,
+        request,
+        system: prepared?.system ?? options.system,
+        tools: prepared?.tools ?? options.tools,
+        maxSteps: options.maxSteps ?? 5,
+        callSettings: { ...options.callSettings, ...prepared?.callSettings },
+        onEvent: options.onEvent,
+        onFinish: onFinish && ((finish) => onFinish({ ...finish, body })),
+        generateMessageId: options.generateMessageId,
+        onEnd: () => {
+          active.answers--;
+        },
       });
     },
 
@@ -162,7 +220,7 @@ function allCoolingDown(until: number): Response {
 
 async function loadRouteConfig(
   source: FallbackRouteOptions["config"],
-  options: FallbackRouteOptions,
+  options: Pick<FallbackRouteOptions, "env" | "providers">,
 ): Promise<FallbackConfig> {
   const resolveOptions = {
     ...(options.env && { env: options.env }),
@@ -171,115 +229,4 @@ async function loadRouteConfig(
   if (typeof source === "string") return loadConfig(source, resolveOptions);
   if ("models" in source && source.models instanceof Map) return source as FallbackConfig;
   return resolveConfig(source, resolveOptions);
-}
-
-function streamAnswer(
-  engine: FallbackEngine,
-  messages: FallbackUIMessage[],
-  selector: { task?: string | undefined; tier?: string | undefined; vendor?: string | undefined },
-  request: Request,
-  options: FallbackRouteOptions,
-  onEnd: () => void,
-): Response {
-  // The answer stops when the client goes, whichever way that shows: the request's signal, or the
-  // response body cancelled. Node's Request forwards its parent's abort only while the Request
-  // object lives, so the answer holds on to it until it ends.
-  const stop = new AbortController();
-  let held: Request | undefined = request;
-  const onGone = () => stop.abort(held?.signal.reason);
-  request.signal.addEventListener("abort", onGone, { once: true });
-  if (request.signal.aborted) onGone();
-  const release = () => {
-    if (!held) return;
-    held.signal.removeEventListener("abort", onGone);
-    held = undefined;
-    onEnd();
-  };
-  const attempts: ClientAttempt[] = [];
-  let answeredBy: string | undefined;
-  const markers = new DiscardMarkers();
-
-  const stream = createUIMessageStream<FallbackUIMessage>({
-    originalMessages: messages,
-    onError: safeErrorText,
-    execute: async ({ writer }) => {
-      const model = errorsInStream(
-        createFallbackModel({
-          engine,
-          ...selector,
-          onEvent: mergeEventHandlers(options.onEvent, (event) => {
-            if (event.type === "finish") {
-              attempts.push(...event.trail.map(toClientAttempt));
-              answeredBy = event.model ?? answeredBy;
-              if (!event.ok) {
-                writer.write({
-                  type: "data-fallback",
-                  data: { type: "failed", attempts: [...attempts] },
-                  transient: true,
-                });
-              }
-              return;
-            }
-            if (event.type === "discard") {
-              markers.voided(event.model, event.textIds);
-              return;
-            }
-            const data = toClientEvent(event);
-            if (data) writer.write({ type: "data-fallback", data, transient: true });
-          }),
-        }),
-      );
-      const result = streamText({
-        model,
-        ...(options.system !== undefined && { system: options.system }),
-        messages: await convertToModelMessages(
-          messages.map((message) => ({ ...message, parts: withoutDiscarded(message.parts) })),
-        ),
-        ...(options.tools && {
-          tools: options.tools,
-          stopWhen: stepCountIs(options.maxSteps ?? 5),
-        }),
-        maxRetries: 0, // the engine owns every retry
-        abortSignal: stop.signal,
-        onError: () => {}, // reported to the client as a safe error part, and to onEvent in full
-      });
-      const ui = result.toUIMessageStream<FallbackUIMessage>({
-        onError: safeErrorText,
-        messageMetadata: ({ part }) =>
-          part.type === "finish" ? answerMetadata(answeredBy, attempts) : undefined,
-      });
-      writer.merge(ui.pipeThrough(markers.transform()));
-    },
-  });
-  return createUIMessageStreamResponse({ stream: stopWhenCancelled(stream, stop, release) });
-}
-
-/** The stream as it is, except that cancelling it aborts `stop`, and `release` runs at its end. */
-function stopWhenCancelled<T>(
-  stream: ReadableStream<T>,
-  stop: AbortController,
-  release: () => void,
-): ReadableStream<T> {
-  const reader = stream.getReader();
-  return new ReadableStream<T>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          release();
-          controller.close();
-        } else {
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        release();
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      stop.abort(reason);
-      release();
-      return reader.cancel(reason);
-    },
-  });
 }

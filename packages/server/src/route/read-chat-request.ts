@@ -43,15 +43,22 @@ const bodySchema = (limits: ChatRequestLimits) =>
     vendor: name.optional(),
   });
 
-const ACCEPTED = "id, messages, trigger, messageId, task, tier, vendor";
+const ACCEPTED = ["id", "messages", "trigger", "messageId", "task", "tier", "vendor"];
 
-export type ChatRequest = { messages: FallbackUIMessage[]; selector: ChainSelector };
+export type ChatRequest = {
+  messages: FallbackUIMessage[];
+  selector: ChainSelector;
+  /** The app's own fields, as its `body` schema parsed them. */
+  extra: Record<string, unknown>;
+};
 
 /** Reads and validates a chat request; a Response is a 4xx answer to send as it is. */
 export async function readChatRequest(
   request: Request,
   limits: ChatRequestLimits,
-  options: { allowFileUrls: boolean } = { allowFileUrls: false },
+  options: { allowFileUrls: boolean; extraBody?: z.ZodObject | undefined } = {
+    allowFileUrls: false,
+  },
 ): Promise<ChatRequest | Response> {
   // Only JSON: a form, text or multipart post is what another site can send without a preflight.
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
@@ -73,12 +80,16 @@ export async function readChatRequest(
   } catch {
     return jsonError(400, "invalid_json", "The body is not valid JSON");
   }
-  const parsed = bodySchema(limits).safeParse(json, { error: plainErrorMap });
+  const base = bodySchema(limits);
+  // The app's own fields join the accepted ones; anything else is still an error.
+  const schema = options.extraBody ? base.extend(options.extraBody.shape) : base;
+  const accepted = [...ACCEPTED, ...Object.keys(options.extraBody?.shape ?? {})].join(", ");
+  const parsed = schema.safeParse(json, { error: plainErrorMap });
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     if (issue.code === "unrecognized_keys") {
       const fields = issue.keys.map((k) => `"${k}"`).join(", ");
-      return jsonError(400, "invalid_request", `unknown field ${fields}; accepted: ${ACCEPTED}`);
+      return jsonError(400, "invalid_request", `unknown field ${fields}; accepted: ${accepted}`);
     }
     const where = issue.path.length > 0 ? issue.path.join(".") : "body";
     const message = issue.message.startsWith(`${where}:`)
@@ -102,8 +113,11 @@ export async function readChatRequest(
   }
   const problem = checkMessageParts(validated.data, options);
   if (problem) return jsonError(400, "invalid_messages", problem);
-  const { task, tier, vendor } = parsed.data;
-  return { messages: validated.data, selector: { task, tier, vendor } };
+  const data = parsed.data as Record<string, unknown> & ChainSelector;
+  const extra: Record<string, unknown> = {};
+  for (const key of Object.keys(options.extraBody?.shape ?? {})) extra[key] = data[key];
+  const { task, tier, vendor } = data;
+  return { messages: validated.data, selector: { task, tier, vendor }, extra };
 }
 
 function tooLarge(limits: ChatRequestLimits): Response {

@@ -1,0 +1,190 @@
+import {
+  convertToModelMessages,
+  createUIMessageStream,
+  createUIMessageStreamResponse,
+  type LanguageModelUsage,
+  stepCountIs,
+  streamText,
+  type ToolSet,
+} from "ai";
+import type { ChainSelector } from "../config/select-chain.js";
+import { createFallbackModel } from "../engine/create-fallback-model.js";
+import type { FallbackEngine } from "../engine/fallback-engine.js";
+import type { FallbackEventHandler } from "../engine/fallback-events.js";
+import { mergeEventHandlers } from "../engine/merge-event-handlers.js";
+import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
+import { withoutDiscarded } from "../protocol/visible-parts.js";
+import { answerMetadata, safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
+import { DiscardMarkers } from "./discard-markers.js";
+import { errorsInStream } from "./errors-in-stream.js";
+
+/** Call settings an app may set per request (see `prepare`). */
+export type CallSettings = Pick<
+  Parameters<typeof streamText>[0],
+  | "temperature"
+  | "topP"
+  | "topK"
+  | "maxOutputTokens"
+  | "presencePenalty"
+  | "frequencyPenalty"
+  | "seed"
+  | "stopSequences"
+  | "providerOptions"
+  | "headers"
+>;
+
+/** What `onFinish` receives: everything an app needs to persist the conversation. */
+export type AnswerFinish = {
+  /** The whole conversation, the answer included (the AI SDK's persistence pattern). */
+  messages: FallbackUIMessage[];
+  /** The answer's message, with its metadata (model, trail, served-by, cost). */
+  responseMessage: FallbackUIMessage;
+  /** The configured model that answered; undefined when none did. */
+  model: string | undefined;
+  attempts: ClientAttempt[];
+  /** Token usage of the answer, when the stream got that far. */
+  usage: LanguageModelUsage | undefined;
+  /** The client went away, or the answer was stopped, before it ended. */
+  isAborted: boolean;
+};
+
+export type AnswerOptions = {
+  engine: FallbackEngine;
+  messages: FallbackUIMessage[];
+  selector: ChainSelector;
+  request: Request;
+  system: string | undefined;
+  tools: ToolSet | undefined;
+  maxSteps: number;
+  callSettings: CallSettings | undefined;
+  onEvent: FallbackEventHandler | undefined;
+  onFinish: ((finish: AnswerFinish) => void | Promise<void>) | undefined;
+  generateMessageId: (() => string) | undefined;
+  /** The answer is over, however it ended (for the route's count of active answers). */
+  onEnd: () => void;
+};
+
+/** Streams one answer as the AI SDK's UI message stream, with the fallback story in it. */
+export function streamAnswer(options: AnswerOptions): Response {
+  const { engine, messages, request } = options;
+  // The answer stops when the client goes, whichever way that shows: the request's signal, or the
+  // response body cancelled. Node's Request forwards its parent's abort only while the Request
+  // object lives, so the answer holds on to it until it ends.
+  const stop = new AbortController();
+  let held: Request | undefined = request;
+  const onGone = () => stop.abort(held?.signal.reason);
+  request.signal.addEventListener("abort", onGone, { once: true });
+  if (request.signal.aborted) onGone();
+  const release = () => {
+    if (!held) return;
+    held.signal.removeEventListener("abort", onGone);
+    held = undefined;
+    options.onEnd();
+  };
+  const attempts: ClientAttempt[] = [];
+  let answeredBy: string | undefined;
+  let usage: LanguageModelUsage | undefined;
+  const markers = new DiscardMarkers();
+
+  const stream = createUIMessageStream<FallbackUIMessage>({
+    originalMessages: messages,
+    onError: safeErrorText,
+    ...(options.generateMessageId && { generateId: options.generateMessageId }),
+    ...(options.onFinish && {
+      onEnd: async (end) => {
+        try {
+          await options.onFinish?.({
+            messages: end.messages,
+            responseMessage: end.responseMessage,
+            model: answeredBy,
+            attempts: [...attempts],
+            usage,
+            isAborted: end.isAborted,
+          });
+        } catch {
+          // An app's persistence failing must not break the answer already sent.
+        }
+      },
+    }),
+    execute: async ({ writer }) => {
+      const model = errorsInStream(
+        createFallbackModel({
+          engine,
+          ...options.selector,
+          onEvent: mergeEventHandlers(options.onEvent, (event) => {
+            if (event.type === "finish") {
+              attempts.push(...event.trail.map(toClientAttempt));
+              answeredBy = event.model ?? answeredBy;
+              if (!event.ok) {
+                writer.write({
+                  type: "data-fallback",
+                  data: { type: "failed", attempts: [...attempts] },
+                  transient: true,
+                });
+              }
+              return;
+            }
+            if (event.type === "discard") {
+              markers.voided(event.model, event.textIds);
+              return;
+            }
+            const data = toClientEvent(event);
+            if (data) writer.write({ type: "data-fallback", data, transient: true });
+          }),
+        }),
+      );
+      const result = streamText({
+        ...options.callSettings,
+        model,
+        ...(options.system !== undefined && { system: options.system }),
+        messages: await convertToModelMessages(
+          messages.map((message) => ({ ...message, parts: withoutDiscarded(message.parts) })),
+        ),
+        ...(options.tools && { tools: options.tools, stopWhen: stepCountIs(options.maxSteps) }),
+        maxRetries: 0, // the engine owns every retry
+        abortSignal: stop.signal,
+        onError: () => {}, // reported to the client as a safe error part, and to onEvent in full
+        onFinish: ({ totalUsage }) => {
+          usage = totalUsage;
+        },
+      });
+      const ui = result.toUIMessageStream<FallbackUIMessage>({
+        onError: safeErrorText,
+        messageMetadata: ({ part }) =>
+          part.type === "finish" ? answerMetadata(answeredBy, attempts) : undefined,
+      });
+      writer.merge(ui.pipeThrough(markers.transform()));
+    },
+  });
+  return createUIMessageStreamResponse({ stream: stopWhenCancelled(stream, stop, release) });
+}
+
+/** The stream as it is, except that cancelling it aborts `stop`, and `release` runs at its end. */
+function stopWhenCancelled<T>(
+  stream: ReadableStream<T>,
+  stop: AbortController,
+  release: () => void,
+): ReadableStream<T> {
+  const reader = stream.getReader();
+  return new ReadableStream<T>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      stop.abort(reason);
+      release();
+      return reader.cancel(reason);
+    },
+  });
+}
