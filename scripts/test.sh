@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything (pnpm, dependencies, Debian's Chromium and Redis when missing) and runs every
-# check: lint, typecheck, unit and integration tests, browser tests.
+# check: lint, typecheck, unit and integration tests, browser tests, the packed packages in an app.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
@@ -22,7 +22,9 @@ log="$(mktemp)"
 pnpm turbo run lint lint:root typecheck build
 pnpm turbo run test --concurrency=1 | tee -a "$log"
 pnpm turbo run e2e --concurrency=1 | tee -a "$log"
+# What users outside the workspace get: the packed packages in a fresh app (needs the npm registry).
+bash scripts/test-packed.sh | tee -a "$log"
 
 # One closing line for the whole run (each runner printed its own above; any failure stopped us).
-passed=$(grep -oE '(Tests +[0-9]+ passed|^.*e2e: +[0-9]+ passed)' "$log" | grep -oE '[0-9]+ passed' | awk '{ sum += $1 } END { print sum + 0 }')
+passed=$(grep -oE '(Tests +[0-9]+ passed|^.*e2e: +[0-9]+ passed|^packed apps: [0-9]+ passed)' "$log" | grep -oE '[0-9]+ passed' | awk '{ sum += $1 } END { print sum + 0 }')
 echo "${passed} passed, 0 failed"

@@ -20,6 +20,7 @@ export async function startRedis() {
       stdio: "ignore",
     });
     const ping = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    ping.on("error", () => {}); // refused until the server listens: expected, retried below
     for (let i = 0; i < 100; i++) {
       if (
         await ping.connect().then(

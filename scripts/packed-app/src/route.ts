@@ -1,0 +1,50 @@
+// The READMEs' server snippets, as a user outside the workspace writes them.
+import {
+  createFallbackModel,
+  createFallbackRoute,
+  createNodeHandler,
+  loadConfig,
+  MemoryHealthStore,
+  ModelHealth,
+  RedisHealthStore,
+} from "@fallback-chat/server";
+import { streamText } from "ai";
+import { Redis } from "ioredis";
+import { z } from "zod";
+
+/** The drop-in route: `export const { POST, GET } = createFallbackRoute({ config: "…" })`. */
+export function dropInRoute(configPath: string) {
+  return createFallbackRoute({ config: configPath });
+}
+
+/** Shared health through Redis (README: "Several instances share circuits…"). */
+export async function sharedHealth(configPath: string, redisUrl: string) {
+  const config = await loadConfig(configPath);
+  const client = new Redis(redisUrl, { lazyConnect: true });
+  const health = new ModelHealth(config, {
+    store: new RedisHealthStore({ client, windowMs: config.settings.healthWindowMs }),
+  });
+  const local = new ModelHealth(config, { store: new MemoryHealthStore(600_000) });
+  return { route: createFallbackRoute({ config, health }), health, local, client };
+}
+
+/** The extensible route: auth, the app's own fields, persistence. */
+export function appRoute(configPath: string, saved: unknown[]) {
+  return createFallbackRoute({
+    config: configPath,
+    body: z.object({ chatId: z.string() }),
+    prepare: ({ request }) =>
+      request.headers.get("authorization") ? { system: "Be brief." } : new Response(null, { status: 401 }),
+    onFinish: ({ messages, model, body }) => {
+      saved.push({ chatId: body, model, count: messages.length });
+    },
+  });
+}
+
+/** As a plain AI SDK model. */
+export async function plainModel(configPath: string) {
+  const model = createFallbackModel({ config: await loadConfig(configPath), task: "coding" });
+  return streamText({ model, prompt: "Hello" });
+}
+
+export { createNodeHandler };
