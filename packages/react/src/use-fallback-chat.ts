@@ -99,14 +99,16 @@ export function useFallbackChat(options: UseFallbackChatOptions = {}): UseFallba
   });
   const live = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 
-  const messages = useMemo(
-    () =>
-      chat.messages.map((message) => {
-        const parts = withoutDiscarded(message.parts);
-        return parts === message.parts ? message : { ...message, parts };
-      }),
-    [chat.messages],
-  );
+  const messages = useMemo(() => {
+    const visible = chat.messages.map((message) => {
+      const parts = withoutDiscarded(message.parts);
+      return parts === message.parts ? message : { ...message, parts };
+    });
+    // When every model failed, the answer is only its step boundaries: no empty bubble stays.
+    const last = visible.at(-1);
+    if (chat.status === "error" && last?.role === "assistant" && !hasContent(last)) visible.pop();
+    return visible;
+  }, [chat.messages, chat.status]);
 
   const { sendMessage: send, regenerate: regen } = chat;
   const sendMessage = useCallback(
@@ -150,4 +152,9 @@ export function useFallbackChat(options: UseFallbackChatOptions = {}): UseFallba
 function withSelection<T extends RequestOptions>(request: T) {
   const { task, tier, vendor, body, ...rest } = request;
   return { ...rest, body: { ...body, ...selectionBody({ task, tier, vendor }) } };
+}
+
+/** Whether a message shows anything: text, reasoning, a tool call, a file or a source. */
+function hasContent(message: FallbackUIMessage): boolean {
+  return message.parts.some((part) => part.type !== "step-start" && !part.type.startsWith("data-"));
 }

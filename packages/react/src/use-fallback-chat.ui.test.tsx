@@ -161,6 +161,8 @@ describe("useFallbackChat against the real route", () => {
       "No model could answer right now. Please try again in a moment.",
     );
     expect(hook.result.current.failedAttempts?.map((a) => a.status)).toEqual([503, 502]);
+    // No empty answer bubble is left behind: the question stands alone beside the error.
+    expect(hook.result.current.messages.map((m) => m.role)).toEqual(["user"]);
   });
 
   it("types message metadata", () => {

@@ -54,8 +54,9 @@ await (await post(app.url, { chatId: "c1" }, { authorization: "Bearer x" })).tex
 await new Promise((resolve) => setTimeout(resolve, 50));
 assert.equal(saved.length, 1);
 
-const text = await (await plainModel(configPath)).text;
-assert.equal(text, replyText("openai/gpt-4-turbo", "Hello", 12));
+for (const result of await plainModel(configPath)) {
+  assert.equal(await result.text, replyText("openai/gpt-4-turbo", "Hello", 12));
+}
 
 for (const { server } of [plain, app]) {
   server.closeAllConnections();

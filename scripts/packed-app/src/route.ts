@@ -34,17 +34,23 @@ export function appRoute(configPath: string, saved: unknown[]) {
     config: configPath,
     body: z.object({ chatId: z.string() }),
     prepare: ({ request }) =>
-      request.headers.get("authorization") ? { system: "Be brief." } : new Response(null, { status: 401 }),
+      request.headers.get("authorization")
+        ? { system: "Be brief." }
+        : new Response(null, { status: 401 }),
     onFinish: ({ messages, model, body }) => {
       saved.push({ chatId: body, model, count: messages.length });
     },
   });
 }
 
-/** As a plain AI SDK model. */
+/** As a plain AI SDK model, given a path as the root README shows, or a loaded config. */
 export async function plainModel(configPath: string) {
-  const model = createFallbackModel({ config: await loadConfig(configPath), task: "coding" });
-  return streamText({ model, prompt: "Hello" });
+  const fromPath = createFallbackModel({ config: configPath, task: "coding" });
+  const loaded = createFallbackModel({ config: await loadConfig(configPath), task: "coding" });
+  return [
+    streamText({ model: fromPath, prompt: "Hello" }),
+    streamText({ model: loaded, prompt: "Hello" }),
+  ];
 }
 
 export { createNodeHandler };

@@ -192,6 +192,13 @@ describe("unreadable input", () => {
     );
   });
 
+  it("names the absolute path it tried for a relative one, and the directory it was resolved in", async () => {
+    const error = await loadConfig("missing/fallback.yaml").catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `Cannot read the fallback config in ${process.cwd()}/missing/fallback.yaml: no such file ("missing/fallback.yaml" is resolved against the working directory, ${process.cwd()})`,
+    );
+  });
+
   it("reports YAML syntax errors and duplicate keys with line and column", () => {
     const problems = (text: string) => {
       try {

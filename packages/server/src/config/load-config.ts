@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { FallbackConfigError } from "../errors/fallback-config-error.js";
 import type { FallbackConfigInput } from "./config-schema.js";
@@ -33,13 +34,21 @@ export async function loadConfig(
   options: ResolveOptions = {},
 ): Promise<FallbackConfig> {
   if (typeof source !== "string") return resolveConfig(source, options);
+  // A relative path is the working directory's; errors name the absolute path that was tried, so a
+  // deploy started from another directory says where it looked.
+  const path = resolve(source);
   let text: string;
   try {
-    text = await readFile(source, "utf8");
+    text = await readFile(path, "utf8");
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
-    throw new FallbackConfigError("unreadable", [{ path: source, message: reason }], source);
+      code !== "ENOENT"
+        ? String(error)
+        : isAbsolute(source)
+          ? "no such file"
+          : `no such file ("${source}" is resolved against the working directory, ${process.cwd()})`;
+    throw new FallbackConfigError("unreadable", [{ path, message: reason }], path);
   }
-  return parseConfigYaml(text, { ...options, source: options.source ?? source });
+  return parseConfigYaml(text, { ...options, source: options.source ?? path });
 }

@@ -1,4 +1,8 @@
 import type { LanguageModelV4, LanguageModelV4CallOptions } from "@ai-sdk/provider";
+import type { FallbackConfigInput } from "../config/config-schema.js";
+import type { FallbackConfig } from "../config/fallback-config.js";
+import { loadConfig } from "../config/load-config.js";
+import { resolveConfig } from "../config/resolve-config.js";
 import type { ChainSelector } from "../config/select-chain.js";
 import { collectGenerateResult } from "./collect-generate-result.js";
 import {
@@ -9,7 +13,16 @@ import {
 import type { FallbackEventHandler } from "./fallback-events.js";
 import { mergeEventHandlers } from "./merge-event-handlers.js";
 
-export type FallbackModelOptions = ({ engine: FallbackEngine } | FallbackEngineOptions) &
+export type FallbackModelOptions = (
+  | { engine: FallbackEngine }
+  | (Omit<FallbackEngineOptions, "config"> & {
+      /**
+       * A path to fallback-config.yaml (loaded on the first call), a config object, or a resolved
+       * config: the same three the route takes.
+       */
+      config: string | FallbackConfigInput | FallbackConfig;
+    })
+) &
   ChainSelector & {
     /** This model's events, e.g. to show the fallback live. */
     onEvent?: FallbackEventHandler;
@@ -21,22 +34,32 @@ export type FallbackModelOptions = ({ engine: FallbackEngine } | FallbackEngineO
  * `response.modelId`; `providerMetadata.fallback` holds it and the trail of attempts.
  */
 export function createFallbackModel(options: FallbackModelOptions): LanguageModelV4 {
-  // This model's onEvent is its own; an engine made here gets none, or events would arrive twice.
-  const engine =
-    "engine" in options ? options.engine : createFallbackEngine({ ...options, onEvent: undefined });
   const selector: ChainSelector = {
     task: options.task,
     tier: options.tier,
     vendor: options.vendor,
   };
-  engine.chain(selector); // fail now, not on the first call, for an unknown task, tier or vendor
+  let engine: FallbackEngine | Promise<FallbackEngine>;
+  if ("engine" in options) engine = options.engine;
+  else if (typeof options.config !== "string") engine = engineFor(options, options.config);
+  else {
+    // A path: loaded on the first call (an unknown task then fails that call).
+    const { config: path, ...rest } = options;
+    engine = loadConfig(path, configOptions(rest)).then((config) => {
+      const loaded = engineFor(rest, config);
+      loaded.chain(selector);
+      return loaded;
+    });
+    engine.catch(() => {}); // surfaced by the call that awaits it
+  }
+  if (!(engine instanceof Promise)) engine.chain(selector); // fail now for an unknown task, tier or vendor
   const name = Object.entries(selector)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key}=${value}`)
     .join(",");
 
-  const stream = (callOptions: LanguageModelV4CallOptions, onEvent?: FallbackEventHandler) =>
-    engine.stream({
+  const stream = async (callOptions: LanguageModelV4CallOptions, onEvent?: FallbackEventHandler) =>
+    (await engine).stream({
       callOptions,
       selector,
       onEvent: mergeEventHandlers(options.onEvent, onEvent),
@@ -72,4 +95,26 @@ export function createFallbackModel(options: FallbackModelOptions): LanguageMode
       };
     },
   };
+}
+
+type EngineParts = Omit<FallbackEngineOptions, "config">;
+
+/** The options a config is resolved with: the engine's environment and code-given providers. */
+function configOptions(options: EngineParts) {
+  return {
+    ...(options.env && { env: options.env }),
+    providerEndpoints: Object.keys(options.providers ?? {}),
+  };
+}
+
+/** An engine of its own for this model: its onEvent is the model's, or events would arrive twice. */
+function engineFor(
+  options: EngineParts,
+  config: FallbackConfigInput | FallbackConfig,
+): FallbackEngine {
+  const resolved =
+    "models" in config && config.models instanceof Map
+      ? (config as FallbackConfig)
+      : resolveConfig(config, configOptions(options));
+  return createFallbackEngine({ ...options, config: resolved, onEvent: undefined });
 }
