@@ -91,5 +91,6 @@ export {
   type PrepareContext,
   type PreparedAnswer,
 } from "./route/create-fallback-route.js";
+export { createFallbackAnswer, type FallbackAnswer } from "./route/fallback-answer.js";
 export { type ChatRequestLimits, DEFAULT_LIMITS } from "./route/read-chat-request.js";
 export type { AnswerFinish, CallSettings } from "./route/stream-answer.js";

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeUpstream, replyText } from "@fallback-chat/fake-upstream";
-import { appRoute, createNodeHandler, dropInRoute, plainModel } from "./route.js";
+import { appRoute, createNodeHandler, dropInRoute, ownRoute, plainModel } from "./route.js";
 
 const upstream = await createFakeUpstream();
 upstream.fail("anthropic/claude-3.5-sonnet", { type: "http-error", status: 503 });
@@ -53,6 +53,16 @@ assert.equal((await post(app.url, { chatId: "c1" })).status, 401);
 await (await post(app.url, { chatId: "c1" }, { authorization: "Bearer x" })).text();
 await new Promise((resolve) => setTimeout(resolve, 50));
 assert.equal(saved.length, 1);
+
+const own = await ownRoute(configPath)(
+  new Request("http://localhost/api/chat", {
+    method: "POST",
+    body: JSON.stringify({
+      messages: [{ id: "u", role: "user", parts: [{ type: "text", text: "hello" }] }],
+    }),
+  }),
+);
+assert.match(await own.text(), /"model":"openai\/gpt-4-turbo"/);
 
 for (const result of await plainModel(configPath)) {
   assert.equal(await result.text, replyText("openai/gpt-4-turbo", "Hello", 12));

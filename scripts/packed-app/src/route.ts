@@ -1,5 +1,6 @@
 // The READMEs' server snippets, as a user outside the workspace writes them.
 import {
+  createFallbackAnswer,
   createFallbackModel,
   createFallbackRoute,
   createNodeHandler,
@@ -8,7 +9,12 @@ import {
   ModelHealth,
   RedisHealthStore,
 } from "@fallback-chat/server";
-import { streamText } from "ai";
+import {
+  convertToModelMessages,
+  createUIMessageStreamResponse,
+  streamText,
+  type UIMessage,
+} from "ai";
 import { Redis } from "ioredis";
 import { z } from "zod";
 
@@ -54,3 +60,19 @@ export async function plainModel(configPath: string) {
 }
 
 export { createNodeHandler };
+
+/** "Write your own route" (README). */
+export function ownRoute(configPath: string) {
+  return async (request: Request): Promise<Response> => {
+    const { messages } = (await request.json()) as { messages: UIMessage[] };
+    const answer = createFallbackAnswer({ config: configPath, task: "coding" });
+    const result = streamText({
+      model: answer.model,
+      messages: await convertToModelMessages(messages),
+      maxRetries: 0,
+    });
+    return createUIMessageStreamResponse({
+      stream: answer.toUIMessageStream(result, { originalMessages: messages }),
+    });
+  };
+}

@@ -1,4 +1,4 @@
-import type { ToolSet } from "ai";
+import { convertToModelMessages, type ModelMessage, type ToolSet } from "ai";
 import type { z } from "zod";
 import type { FallbackConfigInput } from "../config/config-schema.js";
 import type { FallbackConfig } from "../config/fallback-config.js";
@@ -15,6 +15,7 @@ import { ChainSelectionError } from "../errors/chain-selection-error.js";
 import { eventLoopLag } from "../load/event-loop-lag.js";
 import type { FallbackUIMessage } from "../protocol/fallback-ui.js";
 import type { ModelHealthResponse } from "../protocol/health-snapshot.js";
+import { withoutDiscarded } from "../protocol/visible-parts.js";
 import { type AllowedOrigins, checkOrigin } from "./check-origin.js";
 import { jsonError } from "./json-error.js";
 import { type ChatRequestLimits, DEFAULT_LIMITS, readChatRequest } from "./read-chat-request.js";
@@ -159,11 +160,21 @@ export function createFallbackRoute<BODY = Record<string, never>>(
       }
       const coolingUntil = loaded.coolingDownUntil(selector);
       if (coolingUntil !== undefined) return allCoolingDown(coolingUntil);
+      let modelMessages: ModelMessage[];
+      try {
+        modelMessages = await convertToModelMessages(
+          chat.messages.map((message) => ({ ...message, parts: withoutDiscarded(message.parts) })),
+        );
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split("\n")[0] : "not convertible";
+        return jsonError(400, "invalid_messages", `messages: ${message}`);
+      }
       active.answers++;
       const onFinish = options.onFinish;
       return streamAnswer({
         engine: loaded,
         messages: chat.messages,
+        modelMessages,
         selector,
         request,
         system: prepared?.system ?? options.system,

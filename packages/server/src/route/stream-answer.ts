@@ -1,22 +1,16 @@
 import {
-  convertToModelMessages,
-  createUIMessageStream,
   createUIMessageStreamResponse,
   type LanguageModelUsage,
+  type ModelMessage,
   stepCountIs,
   streamText,
   type ToolSet,
 } from "ai";
 import type { ChainSelector } from "../config/select-chain.js";
-import { createFallbackModel } from "../engine/create-fallback-model.js";
 import type { FallbackEngine } from "../engine/fallback-engine.js";
 import type { FallbackEventHandler } from "../engine/fallback-events.js";
-import { mergeEventHandlers } from "../engine/merge-event-handlers.js";
 import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
-import { withoutDiscarded } from "../protocol/visible-parts.js";
-import { answerMetadata, safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
-import { DiscardMarkers } from "./discard-markers.js";
-import { errorsInStream } from "./errors-in-stream.js";
+import { createFallbackAnswer } from "./fallback-answer.js";
 
 /** Call settings an app may set per request (see `prepare`). */
 export type CallSettings = Pick<
@@ -51,6 +45,8 @@ export type AnswerFinish = {
 export type AnswerOptions = {
   engine: FallbackEngine;
   messages: FallbackUIMessage[];
+  /** The same conversation as model messages (converted while the request was read). */
+  modelMessages: ModelMessage[];
   selector: ChainSelector;
   request: Request;
   system: string | undefined;
@@ -81,23 +77,37 @@ export function streamAnswer(options: AnswerOptions): Response {
     held = undefined;
     options.onEnd();
   };
-  const attempts: ClientAttempt[] = [];
-  let answeredBy: string | undefined;
   let usage: LanguageModelUsage | undefined;
-  const markers = new DiscardMarkers();
-
-  const stream = createUIMessageStream<FallbackUIMessage>({
+  const answer = createFallbackAnswer({
+    engine,
+    ...options.selector,
+    ...(options.onEvent && { onEvent: options.onEvent }),
+  });
+  const onFinish = options.onFinish;
+  const result = streamText({
+    ...options.callSettings,
+    model: answer.model,
+    ...(options.system !== undefined && { system: options.system }),
+    messages: options.modelMessages,
+    ...(options.tools && { tools: options.tools, stopWhen: stepCountIs(options.maxSteps) }),
+    maxRetries: 0, // the engine owns every retry
+    abortSignal: stop.signal,
+    onError: () => {}, // reported to the client as a safe error part, and to onEvent in full
+    onFinish: ({ totalUsage }) => {
+      usage = totalUsage;
+    },
+  });
+  const stream = answer.toUIMessageStream(result, {
     originalMessages: messages,
-    onError: safeErrorText,
     ...(options.generateMessageId && { generateId: options.generateMessageId }),
-    ...(options.onFinish && {
+    ...(onFinish && {
       onEnd: async (end) => {
         try {
-          await options.onFinish?.({
+          await onFinish({
             messages: end.messages,
             responseMessage: end.responseMessage,
-            model: answeredBy,
-            attempts: [...attempts],
+            model: answer.answeredBy(),
+            attempts: [...answer.attempts()],
             usage,
             isAborted: end.isAborted,
           });
@@ -106,55 +116,6 @@ export function streamAnswer(options: AnswerOptions): Response {
         }
       },
     }),
-    execute: async ({ writer }) => {
-      const model = errorsInStream(
-        createFallbackModel({
-          engine,
-          ...options.selector,
-          onEvent: mergeEventHandlers(options.onEvent, (event) => {
-            if (event.type === "finish") {
-              attempts.push(...event.trail.map(toClientAttempt));
-              answeredBy = event.model ?? answeredBy;
-              if (!event.ok) {
-                writer.write({
-                  type: "data-fallback",
-                  data: { type: "failed", attempts: [...attempts] },
-                  transient: true,
-                });
-              }
-              return;
-            }
-            if (event.type === "discard") {
-              markers.voided(event.model, event.textIds);
-              return;
-            }
-            const data = toClientEvent(event);
-            if (data) writer.write({ type: "data-fallback", data, transient: true });
-          }),
-        }),
-      );
-      const result = streamText({
-        ...options.callSettings,
-        model,
-        ...(options.system !== undefined && { system: options.system }),
-        messages: await convertToModelMessages(
-          messages.map((message) => ({ ...message, parts: withoutDiscarded(message.parts) })),
-        ),
-        ...(options.tools && { tools: options.tools, stopWhen: stepCountIs(options.maxSteps) }),
-        maxRetries: 0, // the engine owns every retry
-        abortSignal: stop.signal,
-        onError: () => {}, // reported to the client as a safe error part, and to onEvent in full
-        onFinish: ({ totalUsage }) => {
-          usage = totalUsage;
-        },
-      });
-      const ui = result.toUIMessageStream<FallbackUIMessage>({
-        onError: safeErrorText,
-        messageMetadata: ({ part }) =>
-          part.type === "finish" ? answerMetadata(answeredBy, attempts) : undefined,
-      });
-      writer.merge(ui.pipeThrough(markers.transform()));
-    },
   });
   return createUIMessageStreamResponse({ stream: stopWhenCancelled(stream, stop, release) });
 }

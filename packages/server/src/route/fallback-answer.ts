@@ -1,0 +1,112 @@
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { createUIMessageStream, type streamText, type UIMessage } from "ai";
+import { createFallbackModel, type FallbackModelOptions } from "../engine/create-fallback-model.js";
+import type { FallbackEvent } from "../engine/fallback-events.js";
+import { mergeEventHandlers } from "../engine/merge-event-handlers.js";
+import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
+import { answerMetadata, safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
+import { DiscardMarkers } from "./discard-markers.js";
+import { errorsInStream } from "./errors-in-stream.js";
+
+type UIStreamOptions = Parameters<typeof createUIMessageStream<FallbackUIMessage>>[0];
+/** What streamText returns, whatever its tools: only its UI message stream is read. */
+type TextResult = Pick<ReturnType<typeof streamText>, "toUIMessageStream">;
+
+/** One answer's fallback model and the UI stream that tells its story. */
+export type FallbackAnswer = {
+  /** Give this to streamText: the fallback model, reporting to this answer. */
+  readonly model: LanguageModelV4;
+  /**
+   * The UI message stream of `result` (a streamText over `model`), with what the route adds:
+   * live `data-fallback` events, `data-discard` markers, the answering model, the trail, who served
+   * it and its cost in the finish metadata, and safe error texts.
+   */
+  toUIMessageStream(
+    result: TextResult,
+    options?: Pick<UIStreamOptions, "onEnd" | "generateId"> & {
+      /** The conversation so far (persistence mode: the answer gets an id). Any UIMessage[]. */
+      originalMessages?: UIMessage[];
+    },
+  ): ReadableStream;
+  /** The configured model that answered, once known. */
+  answeredBy(): string | undefined;
+  /** Every attempt, once the answer has ended. */
+  attempts(): readonly ClientAttempt[];
+};
+
+/**
+ * The building block of the route, for apps that write their own with `streamText`:
+ *
+ * ```ts
+ * const answer = createFallbackAnswer({ config: "fallback-config.yaml", task: "coding" });
+ * const result = streamText({ model: answer.model, messages, maxRetries: 0 });
+ * return createUIMessageStreamResponse({ stream: answer.toUIMessageStream(result) });
+ * ```
+ *
+ * Create one per request. A run in which every model failed ends in the stream (an error part,
+ * then a finish with the trail) rather than as a rejected call.
+ */
+export function createFallbackAnswer(options: FallbackModelOptions): FallbackAnswer {
+  const attempts: ClientAttempt[] = [];
+  let answeredBy: string | undefined;
+  const markers = new DiscardMarkers();
+  // Events can come before the UI stream is read: they wait here for its writer.
+  let write: ((chunk: Parameters<typeof writeChunk>[0]) => void) | undefined;
+  const pending: Parameters<typeof writeChunk>[0][] = [];
+  const writeChunk = (chunk: {
+    type: "data-fallback";
+    data:
+      | NonNullable<ReturnType<typeof toClientEvent>>
+      | { type: "failed"; attempts: ClientAttempt[] };
+    transient: true;
+  }) => (write ? write(chunk) : pending.push(chunk));
+
+  const onEvent = (event: FallbackEvent) => {
+    if (event.type === "finish") {
+      attempts.push(...event.trail.map(toClientAttempt));
+      answeredBy = event.model ?? answeredBy;
+      if (!event.ok) {
+        writeChunk({
+          type: "data-fallback",
+          data: { type: "failed", attempts: [...attempts] },
+          transient: true,
+        });
+      }
+      return;
+    }
+    if (event.type === "discard") {
+      markers.voided(event.model, event.textIds);
+      return;
+    }
+    const data = toClientEvent(event);
+    if (data) writeChunk({ type: "data-fallback", data, transient: true });
+  };
+
+  const model = errorsInStream(
+    createFallbackModel({ ...options, onEvent: mergeEventHandlers(options.onEvent, onEvent) }),
+  );
+
+  return {
+    model,
+    answeredBy: () => answeredBy,
+    attempts: () => attempts,
+    toUIMessageStream(result, { originalMessages, ...streamOptions } = {}) {
+      return createUIMessageStream<FallbackUIMessage>({
+        ...streamOptions,
+        // The fallback parts and metadata extend any message type: a plain UIMessage[] is fine.
+        ...(originalMessages && { originalMessages: originalMessages as FallbackUIMessage[] }),
+        onError: safeErrorText,
+        execute: ({ writer }) => {
+          write = (chunk) => writer.write(chunk);
+          for (const chunk of pending.splice(0)) writer.write(chunk);
+          const ui = result.toUIMessageStream<FallbackUIMessage>({
+            onError: safeErrorText,
+            messageMetadata: ({ part }) =>
+              part.type === "finish" ? answerMetadata(answeredBy, attempts) : undefined,
+          });
+          writer.merge(ui.pipeThrough(markers.transform()));
+        },
+      });
+    },
+  };
+}
