@@ -102,7 +102,7 @@ describe("skip_threshold and the breaker agree", () => {
     upstream.fail(A, { type: "http-error", status: 503 });
     const { request, circuit } = setup({ models: { [A]: { max_retries: 0 } }, settings });
     for (let i = 0; i < 3; i++) expect((await request()).sent[A]).toBe(1);
-    expect(circuit(A)).toMatchObject({ circuit: "open", state: "skipped" });
+    expect(circuit(A)).toMatchObject({ circuit: "open", state: "unhealthy" });
     expect((await request()).sent[A]).toBe(0);
   });
 

@@ -36,7 +36,7 @@ describe("circuit breaker through the engine", () => {
     await collectStream(model);
     expect(health.snapshot().find((m) => m.model === A)).toMatchObject({
       circuit: "open",
-      state: "open",
+      state: "circuit_open",
     });
     const before = upstream.stats(A).requests;
     const result = await collectStream(model);

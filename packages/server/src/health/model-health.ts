@@ -110,7 +110,7 @@ export class ModelHealth implements HealthGate {
 
   unavailableReason(model: ResolvedModel): "cooling_down" | "circuit_open" | "unhealthy" {
     const state = this.#state(model, this.#now());
-    return state === "open" ? "circuit_open" : state === "skipped" ? "unhealthy" : "cooling_down";
+    return state === "available" ? "cooling_down" : state;
   }
 
   coolingDownUntil(model: ResolvedModel): number | undefined {
@@ -272,7 +272,9 @@ export class ModelHealth implements HealthGate {
     const circuit = this.#circuit(model.id);
     if (!isPassable(circuit, now, this.#breakerFor(model))) {
       // A low success rate opens the circuit like failures do; the snapshot still tells them apart.
-      return circuit.state !== "closed" && circuit.cause === "unhealthy" ? "skipped" : "open";
+      return circuit.state !== "closed" && circuit.cause === "unhealthy"
+        ? "unhealthy"
+        : "circuit_open";
     }
     return "available";
   }

@@ -8,10 +8,11 @@ export type ModelHealthSnapshot = {
   /** closed / open / half_open: the circuit. */
   circuit: "closed" | "open" | "half_open";
   /**
-   * available, or why not: cooling_down (within its Retry-After), open (its circuit, after
-   * failures), skipped (its circuit, after its success rate fell below skip_threshold).
+   * available, or why not, in the trail's words (its skip reasons): cooling_down (within its
+   * Retry-After), circuit_open (after failures), unhealthy (its success rate fell below
+   * skip_threshold, which opened its circuit).
    */
-  state: "available" | "cooling_down" | "open" | "skipped";
+  state: "available" | "cooling_down" | "circuit_open" | "unhealthy";
   /** Outcomes in the health window (the deployment's, when health is shared). */
   requests: number;
   failures: number;
