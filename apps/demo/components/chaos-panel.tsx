@@ -1,27 +1,53 @@
 "use client";
 
+import { useState } from "react";
 import useSWR from "swr";
 import { CHAOS_ACTIONS, type ChaosAction } from "../lib/chaos-actions";
 
 type ChaosState = { models: { model: string; condition: string }[] };
 
-const fetchState = async (url: string): Promise<ChaosState> => (await fetch(url)).json();
+/** The API's JSON, or an Error carrying its `error.message` when the status says it failed. */
+async function readJson<T>(response: Response): Promise<T> {
+  const body = (await response.json().catch(() => undefined)) as
+    | (T & { error?: { message?: string } })
+    | undefined;
+  if (!response.ok || body === undefined) {
+    throw new Error(body?.error?.message ?? `The chaos API answered ${response.status}`);
+  }
+  return body;
+}
+
+const fetchState = async (url: string) => readJson<ChaosState>(await fetch(url));
 
 /** Offline only: break and heal the simulated providers, and watch the chat route around them. */
 export function ChaosPanel() {
-  const { data, mutate } = useSWR<ChaosState>("/api/chaos", fetchState, { refreshInterval: 2000 });
+  const { data, error, mutate } = useSWR<ChaosState, Error>("/api/chaos", fetchState, {
+    refreshInterval: 2000,
+  });
+  const [failed, setFailed] = useState<string | undefined>();
   const act = async (action: ChaosAction, model?: string) => {
-    await fetch("/api/chaos", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ action, ...(model && { model }) }),
-    });
+    try {
+      const response = await fetch("/api/chaos", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ action, ...(model && { model }) }),
+      });
+      await readJson(response);
+      setFailed(undefined);
+    } catch (cause) {
+      setFailed((cause as Error).message);
+    }
     await mutate();
   };
   return (
     <section className="panel" aria-labelledby="chaos-title">
       <h2 id="chaos-title">Chaos</h2>
       <p className="muted">Make a simulated model fail, then send a message.</p>
+      {(failed ?? error) && (
+        <p className="error" role="alert" data-testid="chaos-error">
+          {failed ?? error?.message}
+        </p>
+      )}
       <ul className="chaos" data-testid="chaos">
         {data?.models.map(({ model, condition }) => (
           <li key={model} data-model={model}>

@@ -1,17 +1,18 @@
 "use client";
 
-import { useFallbackChat } from "@fallback-chat/react";
+import { useFallbackChat, useModelHealth } from "@fallback-chat/react";
 import { failureLabel } from "@fallback-chat/server/protocol";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { LiveStatus } from "./live-status";
 import { MessageView } from "./message-view";
 
-const TASKS = ["default", "coding", "creative", "fast"] as const;
-const TIERS = ["any", "budget", "standard", "premium"] as const;
-
 export function Chat() {
-  const [task, setTask] = useState<(typeof TASKS)[number]>("default");
-  const [tier, setTier] = useState<(typeof TIERS)[number]>("any");
+  // The pickers offer what the route's config defines (its GET says), nothing hard-coded.
+  const { data: health } = useModelHealth({ api: "/api/chat", refreshInterval: 0 });
+  const tasks = health?.chains.tasks ?? ["default"];
+  const tiers = ["any", ...(health?.chains.tiers ?? [])];
+  const [task, setTask] = useState("default");
+  const [tier, setTier] = useState("any");
   const [input, setInput] = useState("");
   const chat = useFallbackChat({
     api: "/api/chat",
@@ -80,16 +81,16 @@ export function Chat() {
         <div className="pickers">
           <label>
             Task
-            <select value={task} onChange={(e) => setTask(e.target.value as typeof task)}>
-              {TASKS.map((t) => (
+            <select value={task} onChange={(e) => setTask(e.target.value)}>
+              {tasks.map((t) => (
                 <option key={t}>{t}</option>
               ))}
             </select>
           </label>
           <label>
             Cost tier
-            <select value={tier} onChange={(e) => setTier(e.target.value as typeof tier)}>
-              {TIERS.map((t) => (
+            <select value={tier} onChange={(e) => setTier(e.target.value)}>
+              {tiers.map((t) => (
                 <option key={t}>{t}</option>
               ))}
             </select>

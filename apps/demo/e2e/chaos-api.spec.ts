@@ -26,3 +26,32 @@ test("the chat API rejects a bad body with a 4xx, through the demo", async ({ re
   expect(response.status()).toBe(400);
   expect((await response.json()).error.code).toBe("invalid_request");
 });
+
+test("the chaos panel shows the API's error instead of crashing when fake-upstream is gone", async ({
+  page,
+}) => {
+  const gone = { error: { message: "fake-upstream is not reachable" } };
+  await page.route("**/api/chaos", (route) =>
+    route.fulfill({ status: 502, contentType: "application/json", body: JSON.stringify(gone) }),
+  );
+  const crashes: string[] = [];
+  page.on("pageerror", (error) => crashes.push(error.message));
+  await page.goto("/");
+  await expect(page.getByTestId("chaos-error")).toHaveText("fake-upstream is not reachable");
+  await page.getByRole("button", { name: "Heal all and reset health" }).click();
+  await expect(page.getByTestId("chaos-error")).toHaveText("fake-upstream is not reachable");
+  await expect(page.getByLabel("Message")).toBeVisible(); // the chat still works
+  expect(crashes).toEqual([]);
+});
+
+test("the task and tier pickers offer what the route's config defines", async ({ page }) => {
+  await page.goto("/");
+  const tasks = page.getByLabel("Task").locator("option");
+  await expect(tasks).toHaveText(["default", "coding", "creative", "fast"]);
+  await expect(page.getByLabel("Cost tier").locator("option")).toHaveText([
+    "any",
+    "budget",
+    "standard",
+    "premium",
+  ]);
+});

@@ -2,13 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   createFallbackRoute,
-  type FallbackConfigInput,
   type FallbackRoute,
   ModelHealth,
-  resolveConfig,
+  parseConfigYaml,
 } from "@fallback-chat/server";
 import { failureLabel } from "@fallback-chat/server/protocol";
-import { parse } from "yaml";
 
 export type Demo = {
   route: FallbackRoute;
@@ -23,25 +21,18 @@ const CONFIG_FILE = "fallback-config.yaml";
 
 function createDemo(): Demo {
   const offline = !process.env.OPENROUTER_API_KEY;
-  const input = parse(
-    readFileSync(join(process.cwd(), CONFIG_FILE), "utf8"),
-  ) as FallbackConfigInput;
-  if (offline) {
-    // Same chains, simulated providers: every model is served by fake-upstream (started by scripts/serve.mjs).
-    input.fallback.endpoints = {
-      // fake-upstream speaks OpenRouter's wire: read it with the adapter used online.
-      simulated: {
-        base_url_env: "FALLBACK_CHAT_UPSTREAM_URL",
-        api_key_env: null,
-        adapter: "openrouter",
-      },
-    };
-    input.fallback.default_endpoint = "simulated";
-  }
-  const config = resolveConfig(input, { source: CONFIG_FILE });
+  // Offline, scripts/serve.mjs sets FALLBACK_CHAT_UPSTREAM_URL, which the config's openrouter
+  // endpoint reads as its base URL (base_url_env): the same ids run on fake-upstream, which takes
+  // any key. The library's loader reports any problem with its key path and line.
+  const env = offline ? { ...process.env, OPENROUTER_API_KEY: "sk-or-offline-demo" } : process.env;
+  const config = parseConfigYaml(readFileSync(join(process.cwd(), CONFIG_FILE), "utf8"), {
+    source: CONFIG_FILE,
+    env,
+  });
   const health = new ModelHealth(config);
   const route = createFallbackRoute({
     config,
+    env,
     health,
     system: "You are a concise, friendly assistant. Answer in Markdown.",
     onEvent: (event) => {

@@ -40,4 +40,6 @@ export type ModelHealthResponse = {
   eventLoop: EventLoopDelay;
   /** Answers streaming on this instance now. */
   activeAnswers: number;
+  /** What a client may choose: the configured tasks, cost tiers (cheapest first) and vendors. */
+  chains: { tasks: string[]; tiers: string[]; vendors: string[] };
 };

@@ -4,7 +4,7 @@ import type { FallbackConfigInput } from "../config/config-schema.js";
 import type { FallbackConfig } from "../config/fallback-config.js";
 import { loadConfig } from "../config/load-config.js";
 import { resolveConfig } from "../config/resolve-config.js";
-import type { ChainSelector } from "../config/select-chain.js";
+import { type ChainSelector, taskNames } from "../config/select-chain.js";
 import {
   createFallbackEngine,
   type FallbackEngine,
@@ -198,6 +198,11 @@ export function createFallbackRoute<BODY = Record<string, never>>(
         models: loaded.health.snapshot(),
         eventLoop: eventLoopLag.delay(),
         activeAnswers: active.answers,
+        chains: {
+          tasks: taskNames(loaded.config),
+          tiers: loaded.config.costTiers.map((t) => t.name),
+          vendors: loaded.config.vendors.map((v) => v.name),
+        },
       };
       return Response.json(body, { headers: { "cache-control": "no-store" } });
     },
