@@ -2,13 +2,15 @@
  * `pnpm soak`: a bounded chaos soak through the real route. Knobs (flags or env):
  *   --requests 2000 --concurrency 40 --fault-rate 0.3 --first-token-timeout 2 --instances 1
  *   --max-concurrent 0 (0: no load shedding) --redis (two instances share a real redis-server,
- *   stopped at half-time and restarted at three quarters)
+ *   stopped at half-time and restarted at three quarters), --next (the demo under `next start`,
+ *   offline on its fake-upstream: build it first)
  * Prints answered %, errors by kind, wrong or glued answers, upstream requests per answer, sockets
  * left open, heap after GC at start and end, and event-loop delay p99.
  */
 import { parseArgs } from "node:util";
+import { startDemo } from "./soak/next-demo.js";
 import { startRedis } from "./soak/redis.js";
-import { runSoak, type SoakOptions } from "./soak/run-soak.js";
+import { runExternalSoak, runSoak, type SoakOptions } from "./soak/run-soak.js";
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     instances: { type: "string", default: "1" },
     "max-concurrent": { type: "string", default: "0" },
     redis: { type: "boolean", default: false },
+    next: { type: "boolean", default: false },
   },
 });
 
@@ -39,12 +42,16 @@ if (redis) {
   options.midway = () => redis.stop();
   options.threeQuarters = () => redis.restart();
 }
-const report = await runSoak(options);
+const demo = values.next ? await startDemo() : undefined;
+const report = demo
+  ? await runExternalSoak({ ...options, external: demo.target })
+  : await runSoak(options);
 await redis?.close();
+await demo?.stop();
 
 const pct = (n: number) => `${((n / report.requests) * 100).toFixed(2)} %`;
 console.log(
-  `soak: ${report.requests} requests, ${options.concurrency} at a time, ${options.instances} instance(s)${redis ? " sharing Redis (stopped at 1/2, restarted at 3/4)" : ""}, fault rate ${options.faultRate} on 2 of 3 models, first-token timeout ${options.firstTokenTimeoutSeconds} s`,
+  `soak: ${report.requests} requests, ${options.concurrency} at a time, ${demo ? "the demo under next start (its own config)" : `${options.instances} instance(s)${redis ? " sharing Redis (stopped at 1/2, restarted at 3/4)" : ""}, first-token timeout ${options.firstTokenTimeoutSeconds} s`}, fault rate ${options.faultRate} on 2 of 3 models`,
 );
 console.log("| measure | value |\n| --- | --- |");
 const rows: [string, string][] = [
@@ -56,7 +63,9 @@ const rows: [string, string][] = [
   ["sockets left open", String(report.socketsLeftOpen)],
   [
     "heap after GC: cold start → warm (10 %) → end",
-    `${report.heapStartMb} MB → ${report.heapWarmMb} MB → ${report.heapEndMb} MB`,
+    report.heapEndMb === undefined
+      ? "not measured (another process)"
+      : `${report.heapStartMb} MB → ${report.heapWarmMb} MB → ${report.heapEndMb} MB`,
   ],
   ["event-loop delay p99", `${report.eventLoopP99Ms} ms`],
   ["duration", `${report.seconds} s`],

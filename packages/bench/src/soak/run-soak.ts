@@ -28,6 +28,11 @@ export type SoakOptions = {
   /** Called once, halfway through (e.g. to stop Redis), and once at three quarters (restart). */
   midway?: () => Promise<void>;
   threeQuarters?: () => Promise<void>;
+  /**
+   * Drive a running server instead of routes made here: its chat URL and its fake-upstream's
+   * control URL (`…/_fake`). The soak scripts the faults through the control API.
+   */
+  external?: { chatUrl: string; controlUrl: string; models: [string, string, string] };
 };
 
 export type SoakReport = {
@@ -41,11 +46,11 @@ export type SoakReport = {
   upstreamRequests: number;
   upstreamPerAnswer: number;
   socketsLeftOpen: number;
-  /** Heap after GC before the first request (cold: nothing compiled or cached yet). */
-  heapStartMb: number;
+  /** Heap after GC before the first request (cold: nothing compiled or cached yet); in-process only. */
+  heapStartMb: number | undefined;
   /** Heap after GC once a tenth of the requests are done (warm): flatness is judged from here. */
-  heapWarmMb: number;
-  heapEndMb: number;
+  heapWarmMb: number | undefined;
+  heapEndMb: number | undefined;
   eventLoopP99Ms: number;
   seconds: number;
 };
@@ -131,8 +136,39 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }),
   );
 
+  const driven = await drive(
+    servers.map((s) => `${s.url}/api/chat`),
+    options,
+    true,
+  );
+  await upstream.whenIdle();
+  const stats = Object.values(upstream.allStats());
+  const upstreamRequests = stats.reduce((sum, s) => sum + s.requests, 0);
+  const socketsLeftOpen = stats.reduce((sum, s) => sum + s.inFlight, 0);
+  for (const { server } of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+  for (const health of healths) await health.close();
+  await upstream.close();
+  return {
+    ...driven,
+    upstreamRequests,
+    upstreamPerAnswer: Math.round((upstreamRequests / Math.max(1, driven.answered)) * 100) / 100,
+    socketsLeftOpen,
+    heapEndMb: heapMb(),
+  };
+}
+
+type Driven = Omit<
+  SoakReport,
+  "upstreamRequests" | "upstreamPerAnswer" | "socketsLeftOpen" | "heapEndMb"
+>;
+
+/** Sends the requests, `concurrency` at a time, round-robin over `urls`, and tallies what came back. */
+async function drive(urls: string[], options: SoakOptions, measureHeap: boolean): Promise<Driven> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
-  const heapStartMb = heapMb();
+  const heapStartMb = measureHeap ? heapMb() : undefined;
   delay.enable();
   const report = { answered: 0, wrong: 0, shed: 0, errors: {} as Record<string, number> };
   const started = performance.now();
@@ -145,7 +181,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     for (let i = next++; i < options.requests; i = next++) {
       if (!warmDone && i >= options.requests / 10) {
         warmDone = true;
-        heapWarmMb = heapMb();
+        if (measureHeap) heapWarmMb = heapMb();
       }
       if (!midwayDone && i >= options.requests / 2 && options.midway) {
         midwayDone = true;
@@ -155,34 +191,61 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         threeQuartersDone = true;
         await options.threeQuarters();
       }
-      const target = servers[i % servers.length] as (typeof servers)[number];
-      await oneRequest(target.url, `question ${i}`, report);
+      await oneRequest(urls[i % urls.length] as string, `question ${i}`, report);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
   delay.disable();
-  await upstream.whenIdle();
-  const stats = Object.values(upstream.allStats());
-  const upstreamRequests = stats.reduce((sum, s) => sum + s.requests, 0);
-  const socketsLeftOpen = stats.reduce((sum, s) => sum + s.inFlight, 0);
-  for (const { server } of servers) {
-    server.closeAllConnections();
-    server.close();
-  }
-  for (const health of healths) await health.close();
-  await upstream.close();
   return {
     requests: options.requests,
     ...report,
-    upstreamRequests,
-    upstreamPerAnswer: Math.round((upstreamRequests / Math.max(1, report.answered)) * 100) / 100,
-    socketsLeftOpen,
     heapStartMb,
     heapWarmMb,
-    heapEndMb: heapMb(),
     eventLoopP99Ms: Math.round(delay.percentile(99) / 1e4) / 100,
-    seconds: Math.round(seconds * 10) / 10,
+    seconds: Math.round(((performance.now() - started) / 1000) * 10) / 10,
+  };
+}
+
+/**
+ * The same soak against a running server (the demo under `next start`): faults are scripted through
+ * its fake-upstream's control API; counters come from there too. The server's own event-loop delay
+ * comes from its health GET; its heap is not ours to measure.
+ */
+export async function runExternalSoak(
+  options: SoakOptions & { external: NonNullable<SoakOptions["external"]> },
+): Promise<SoakReport> {
+  const { chatUrl, controlUrl, models } = options.external;
+  const seed = options.seed ?? 7;
+  const put = (model: string, patch: object) =>
+    fetch(`${controlUrl}/models/${encodeURIComponent(model)}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(patch),
+    });
+  await fetch(`${controlUrl}/reset`, { method: "POST" });
+  const pacing = { replyWords: WORDS, tokensPerSecond: 400, chunkSize: 2, firstTokenMs: 0 };
+  for (const [i, model] of models.entries()) {
+    const chaos = i < 2 && {
+      chaos: { rate: options.faultRate, seed: seed + i, faults: MIXED_FAULTS },
+    };
+    await put(model, { ...pacing, ...chaos });
+  }
+  const driven = await drive([chatUrl], options, false);
+  await new Promise((resolve) => setTimeout(resolve, 500)); // closes reach the fake's counters
+  const state = (await (await fetch(`${controlUrl}/state`)).json()) as {
+    models: Record<string, { stats: { requests: number; inFlight: number } }>;
+  };
+  const stats = Object.values(state.models).map((m) => m.stats);
+  const upstreamRequests = stats.reduce((sum, s) => sum + s.requests, 0);
+  const health = (await (await fetch(chatUrl)).json()) as { eventLoop?: { p99Ms?: number } };
+  await fetch(`${controlUrl}/reset`, { method: "POST" });
+  return {
+    ...driven,
+    eventLoopP99Ms: health.eventLoop?.p99Ms ?? driven.eventLoopP99Ms,
+    upstreamRequests,
+    upstreamPerAnswer: Math.round((upstreamRequests / Math.max(1, driven.answered)) * 100) / 100,
+    socketsLeftOpen: stats.reduce((sum, s) => sum + s.inFlight, 0),
+    heapEndMb: undefined,
   };
 }
 
@@ -195,7 +258,7 @@ async function oneRequest(url: string, prompt: string, tally: Tally): Promise<vo
   };
   let response: Response;
   try {
-    response = await fetch(`${url}/api/chat`, {
+    response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
