@@ -94,3 +94,4 @@ export {
 export { createFallbackAnswer, type FallbackAnswer } from "./route/fallback-answer.js";
 export { type ChatRequestLimits, DEFAULT_LIMITS } from "./route/read-chat-request.js";
 export type { AnswerFinish, CallSettings } from "./route/stream-answer.js";
+export { FallbackTelemetry, type TelemetryOptions } from "./telemetry/fallback-telemetry.js";

@@ -9,6 +9,7 @@ import {
   type ModelFactory,
   type ModelFactoryOptions,
 } from "../providers/model-factory.js";
+import { FallbackTelemetry, type TelemetryOptions } from "../telemetry/fallback-telemetry.js";
 import type { FallbackEventHandler } from "./fallback-events.js";
 import { type FallbackStreamResult, streamWithFallback } from "./fallback-run.js";
 import { mergeEventHandlers } from "./merge-event-handlers.js";
@@ -25,6 +26,11 @@ export type FallbackEngineOptions = ModelFactoryOptions & {
   random?: () => number;
   /** Where operator advice goes (a refused key, once per endpoint). Default: console.warn. */
   log?: (message: string) => void;
+  /**
+   * OpenTelemetry spans and metrics (see FallbackTelemetry): on by default through the global
+   * providers, a no-op until the app registers an SDK; `false` turns it off.
+   */
+  telemetry?: TelemetryOptions | false;
 };
 
 export type FallbackRequest = {
@@ -54,6 +60,8 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
   const languageModel = options.modelFactory ?? createModelFactory(config, options);
   const health = options.health ?? new ModelHealth(config);
   const budget = config.settings.retryBudget && new RetryBudget(config.settings.retryBudget);
+  const telemetry =
+    options.telemetry === false ? undefined : new FallbackTelemetry(health, options.telemetry);
   const log = options.log ?? ((message: string) => console.warn(message));
   const env = options.env ?? process.env;
   const warned = new Set<string>();
@@ -86,7 +94,7 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
         settings: config.settings,
         languageModel,
         health,
-        onEvent: mergeEventHandlers(options.onEvent, request.onEvent),
+        onEvent: mergeEventHandlers(telemetry?.begin(), options.onEvent, request.onEvent),
         ...(options.random && { random: options.random }),
         authHint,
         budget,
