@@ -28,11 +28,17 @@ beforeAll(async () => {
 });
 afterAll(() => upstream.close());
 
-async function check(yaml: string, args: string[] = [], env: Record<string, string> = {}) {
+async function check(
+  yaml: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+  cwd = dir,
+) {
   const path = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(path, yaml);
   const result = await run(process.execPath, [cli, "check", path, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
+    cwd,
   }).catch((error: { code: number; stdout: string; stderr: string }) => error);
   return { code: "code" in result ? result.code : 0, stdout: result.stdout, stderr: result.stderr };
 }
@@ -50,6 +56,24 @@ fallback:
 `;
 
 describe("fallback-chat check", () => {
+  it("reads keys from .env and .env.local as Next.js does, the process environment first", async () => {
+    const app = await mkdtemp(join(tmpdir(), "fallback-check-app-"));
+    await writeFile(join(app, ".env"), "FAKE_KEY=from-dot-env\n");
+    await writeFile(join(app, ".env.local"), "FAKE_KEY=fake-key\n");
+    const yaml = `
+fallback:
+  default_chain: [openai/gpt-4-turbo]
+  default_endpoint: fake
+  endpoints:
+    fake: { base_url: "${upstream.baseURL}", api_key_env: FAKE_KEY }
+`;
+    const { code, stdout, stderr } = await check(yaml, [], {}, app);
+    expect(stdout, stderr).toContain("env: .env, .env.local read (the process environment wins)");
+    expect(stdout, stderr).toContain("FAKE_KEY set");
+    expect(stdout).not.toContain("fake-key"); // a key's value is never printed
+    expect(code).toBe(0);
+  });
+
   it("prints the cost tiers' ranking, whatever their order in the file", async () => {
     const yaml = `
 fallback:

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { runCheck } from "./check-command.js";
+import { environmentWithEnvFiles } from "./env-files.js";
 
 const usage = `Usage: fallback-chat check [config.yaml] [--probe] [--timeout-ms 15000]
 
@@ -32,9 +33,13 @@ async function main(argv: string[]): Promise<number> {
     console.error("--timeout-ms must be a positive number of milliseconds");
     return 2;
   }
+  // Keys often live in .env.local, as Next.js apps keep them: read those files as Next does.
+  const { env, read } = environmentWithEnvFiles(process.cwd(), process.env);
+  if (read.length > 0) console.log(`env: ${read.join(", ")} read (the process environment wins)`);
   const { output, exitCode, configValid } = await runCheck({
     configPath,
     probe: values.probe === true,
+    env,
     ...(timeoutMs !== undefined && { timeoutMs }),
   });
   (configValid ? console.log : console.error)(output);
