@@ -7,6 +7,7 @@ export {
 export { type FallbackStatus, fallbackStatusOf } from "./fallback-status.js";
 export {
   type ChainSelector,
+  type ServedBy,
   type UseFallbackChatHelpers,
   type UseFallbackChatOptions,
   useFallbackChat,
