@@ -1,23 +1,23 @@
 import type { ClientAttempt, ClientFallbackEvent } from "@fallback-chat/server/protocol";
 
+/** Where one attempt stands: before its first output, retrying after a wait, streaming, failed. */
+export type AttemptState = "trying" | "retrying" | "streaming" | "failed";
+
 /** One attempt of the answer in progress, as it unfolds. */
 export type LiveAttempt = {
   model: string;
-  state: "trying" | "streaming" | "failed" | "retrying";
+  state: AttemptState;
   retry: number;
   kind?: ClientAttempt["kind"];
   status?: number;
   retryInMs?: number;
 };
 
-/** What is happening right now, between the chat's own states. */
-export type FallbackPhase =
-  | "waiting"
-  | "trying"
-  | "retrying"
-  | "falling-back"
-  | "streaming"
-  | "failed";
+/**
+ * What is happening right now: the state of the current attempt, or moving to the next model,
+ * or nothing yet. One vocabulary with `AttemptState`; `FallbackStatus` is derived from both.
+ */
+export type FallbackPhase = "waiting" | "falling-back" | AttemptState;
 
 export type FallbackChatSnapshot = {
   /** The model being tried or streaming right now. */

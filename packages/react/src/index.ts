@@ -1,4 +1,5 @@
 export {
+  type AttemptState,
   type FallbackChatSnapshot,
   FallbackChatStore,
   type FallbackPhase,
