@@ -1,5 +1,6 @@
 import {
   context,
+  createNoopMeter,
   type Meter,
   metrics,
   type Span,
@@ -32,6 +33,8 @@ export class FallbackTelemetry {
   readonly #attempts;
   readonly #fallbacks;
   readonly #ttft;
+  /** False when no meter provider is registered: then nothing is counted at all. */
+  readonly #metricsOn: boolean;
 
   constructor(health: HealthGate, options: TelemetryOptions = {}) {
     this.#tracer = options.tracer ?? trace.getTracer(SCOPE);
@@ -46,6 +49,7 @@ export class FallbackTelemetry {
       description: "Time to the first output of an attempt",
       unit: "s",
     });
+    this.#metricsOn = this.#attempts !== createNoopMeter().createCounter("noop");
     const circuits = meter.createObservableGauge("fallback_chat.circuit.open", {
       description: "1 while a model's circuit is open (or half-open), else 0",
     });
@@ -56,9 +60,13 @@ export class FallbackTelemetry {
     });
   }
 
-  /** The event handler of one answer: its spans start now and end with its `finish` event. */
-  begin(): FallbackEventHandler {
+  /**
+   * The event handler of one answer: its spans start now and end with its `finish` event. None
+   * when neither traces nor metrics are recorded (no SDK registered): then an answer costs nothing.
+   */
+  begin(): FallbackEventHandler | undefined {
     const answer = this.#tracer.startSpan("fallback_chat.answer", { kind: SpanKind.INTERNAL });
+    if (!answer.isRecording() && !this.#metricsOn) return undefined;
     const parent = trace.setSpan(context.active(), answer);
     const open = new Map<string, Span>();
     return (event: FallbackEvent) => {
