@@ -6,6 +6,7 @@ import {
   failureLabel,
 } from "@fallback-chat/server/protocol";
 import Markdown from "react-markdown";
+import { AttemptTimeline } from "./attempt-timeline";
 
 type Props = {
   message: FallbackUIMessage;
@@ -56,6 +57,7 @@ export function MessageView({ message, answeredBy, trail }: Props) {
               {served}
             </span>
           )}
+          {failures.length > 0 && <AttemptTimeline attempts={trail} />}
           {failures.length > 0 && (
             <details className="trail-details" data-testid="trail">
               <summary>

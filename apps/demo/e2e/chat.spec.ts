@@ -52,6 +52,12 @@ test("breaking the primary in the chaos panel: the next model answers, and the t
   await expect(answer.locator(".bubble")).toHaveText(
     replyText(SECOND, "Are you there?", REPLY_WORDS),
   );
+  // The timeline tells it at a glance: one bar per attempt on a time axis, failures in words.
+  const timeline = answer.getByTestId("timeline");
+  await expect(timeline.locator(".bar-row")).toHaveCount(2);
+  await expect(timeline.locator(".bar-row").first()).toContainText(`${PRIMARY} unavailable (503)`);
+  await expect(timeline.locator(".bar-row").last()).toContainText(`${SECOND} answered`);
+  await expect(timeline.locator(".bar.success .first-token")).toHaveCount(1);
   await answer.getByText("1 failed attempt on the way").click();
   await expect(answer.getByTestId("trail")).toContainText(`${PRIMARY} unavailable 503`);
   await expect(answer.getByTestId("trail")).toContainText(`${SECOND} answered`);
@@ -72,6 +78,14 @@ test("a model that dies mid-stream: the answer restarts on the next model with n
     replyText(SECOND, "Tell me a story", REPLY_WORDS),
   );
   // A cut socket is a network failure: the primary is retried (twice) before the fallback.
+  const timeline = answer.getByTestId("timeline");
+  await expect(timeline.locator(".bar.discarded")).toHaveCount(3);
+  await expect(timeline.locator(".bar-row").first()).toContainText(
+    `${PRIMARY} cut off mid-answer, retried`,
+  );
+  await expect(timeline.locator(".bar-row").nth(2)).toContainText(
+    `${PRIMARY} cut off mid-answer, restarted on ${SECOND}`,
+  );
   await answer.getByText("3 failed attempts on the way").click();
   await expect(answer.getByTestId("trail")).toContainText(
     `${PRIMARY} network 200, mid-stream (discarded)`,

@@ -83,7 +83,13 @@ export class AttemptLauncher {
       if (outcome.ok) return { ok: true, attempt: outcome, model };
       const error = lifetime.withStopReason(outcome.error);
       if (!this.#lost.has(controller)) {
-        trail.attempt({ model, error, retry: options.retry, ms: performance.now() - started });
+        trail.attempt({
+          model,
+          error,
+          retry: options.retry,
+          ms: performance.now() - started,
+          startedAt: started,
+        });
       }
       return { ok: false, model, error, cause: outcome.cause };
     };
@@ -94,7 +100,7 @@ export class AttemptLauncher {
   cancelLoser(loser: PendingAttempt): void {
     this.#lost.add(loser.controller);
     loser.controller.abort(new DOMException("another attempt answered first", "AbortError"));
-    this.#options.trail.lost(loser.model, performance.now() - loser.started);
+    this.#options.trail.lost(loser.model, loser.started);
     void loser.promise.then((outcome) => {
       if (outcome.ok) {
         outcome.attempt.controller.abort();

@@ -87,11 +87,11 @@ class FallbackRun {
     this.#options = options;
     this.#settings = options.settings;
     this.#health = options.health;
-    this.#trail = new RunTrail(options.onEvent);
     this.#lifetime = new RunLifetime({
       totalTimeoutMs: this.#settings.totalTimeoutMs,
       callerSignal: options.callOptions.abortSignal,
     });
+    this.#trail = new RunTrail(options.onEvent, this.#lifetime.startedAt);
     const parts = { health: this.#health, lifetime: this.#lifetime, trail: this.#trail };
     this.#walk = new ChainWalk({ chain: options.chain, settings: this.#settings, ...parts });
     this.#launcher = new AttemptLauncher({
@@ -236,7 +236,8 @@ class FallbackRun {
       const retry = this.#walk.retry;
       if ("finish" in outcome) {
         const served = servedBy(outcome.finish, this.#output.servedModelId);
-        this.#trail.attempt({ model, retry, ms, ttftMs: attempt.ttftMs, served });
+        const startedAt = attempt.startedAt;
+        this.#trail.attempt({ model, retry, ms, ttftMs: attempt.ttftMs, served, startedAt });
         this.#health.onSuccess(model, { ttftMs: attempt.ttftMs, durationMs: ms });
         this.#output.forward(outcome.finish, model); // after the record: the finish carries the trail
         this.#output.close();
@@ -244,7 +245,15 @@ class FallbackRun {
         return;
       }
       const served = { ...(this.#output.servedModelId && { model: this.#output.servedModelId }) };
-      this.#trail.attempt({ model, retry, ms, error: outcome.error, midStream: true, served });
+      this.#trail.attempt({
+        model,
+        retry,
+        ms,
+        error: outcome.error,
+        midStream: true,
+        served,
+        startedAt: attempt.startedAt,
+      });
       const next = await this.#recover({ model, ...outcome });
       if (!next) return;
       ({ attempt, model } = next);

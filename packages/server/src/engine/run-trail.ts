@@ -19,9 +19,12 @@ export type ServedBy = { model?: string; provider?: string; costUsd?: number };
 export class RunTrail {
   readonly #records: AttemptRecord[] = [];
   readonly #onEvent: FallbackEventHandler | undefined;
+  /** performance.now() when the request started: attempts are placed on a time axis from it. */
+  readonly #startedAt: number;
 
-  constructor(onEvent: FallbackEventHandler | undefined) {
+  constructor(onEvent: FallbackEventHandler | undefined, startedAt = performance.now()) {
     this.#onEvent = onEvent;
+    this.#startedAt = startedAt;
   }
 
   emit(event: FallbackEvent): void {
@@ -37,6 +40,8 @@ export class RunTrail {
     model: ResolvedModel;
     retry: number;
     ms: number;
+    /** performance.now() when the attempt started. */
+    startedAt?: number;
     error?: ClassifiedError | undefined;
     midStream?: boolean;
     ttftMs?: number | undefined;
@@ -54,6 +59,9 @@ export class RunTrail {
     if (error?.status !== undefined) record.status = error.status;
     if (options.midStream) record.midStream = true;
     if (options.ttftMs !== undefined) record.ttftMs = Math.round(options.ttftMs);
+    if (options.startedAt !== undefined) {
+      record.atMs = Math.max(0, Math.round(options.startedAt - this.#startedAt));
+    }
     const served = options.served;
     if (served?.model !== undefined && served.model !== model.upstreamId) {
       record.servedModel = served.model;
@@ -77,13 +85,14 @@ export class RunTrail {
   }
 
   /** An attempt stopped because another answered first. */
-  lost(model: ResolvedModel, ms: number): void {
+  lost(model: ResolvedModel, startedAt: number): void {
     const record: AttemptRecord = {
       model: model.id,
       endpoint: model.endpoint,
       outcome: "lost",
       retry: 0,
-      ms: Math.round(ms),
+      ms: Math.round(performance.now() - startedAt),
+      atMs: Math.max(0, Math.round(startedAt - this.#startedAt)),
     };
     this.#records.push(record);
   }

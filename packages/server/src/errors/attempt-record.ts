@@ -24,6 +24,8 @@ export type AttemptRecord = {
   midStream?: boolean | undefined;
   /** Milliseconds from the attempt's start to its end (0 for a skip). */
   ms: number;
+  /** When the attempt started, in milliseconds from the start of the request (hedges overlap). */
+  atMs?: number | undefined;
   /** Milliseconds to its first token, when it produced one. */
   ttftMs?: number | undefined;
   /** The model id the endpoint reported, when it differs from the one asked for. */

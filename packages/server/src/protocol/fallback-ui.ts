@@ -10,6 +10,10 @@ export type ClientAttempt = {
   status?: number;
   midStream?: boolean;
   ms: number;
+  /** When it started, in milliseconds from the question (hedges overlap). */
+  atMs?: number;
+  /** Milliseconds to its first output, when it produced some. */
+  ttftMs?: number;
   /** The model id the endpoint reported, when it served another than asked. */
   servedModel?: string;
   /** The provider that served it, when the endpoint says. */

@@ -42,6 +42,8 @@ export function toClientAttempt(record: AttemptRecord): ClientAttempt {
     ...(record.kind !== undefined && { kind: record.kind }),
     ...(record.status !== undefined && { status: record.status }),
     ...(record.midStream && { midStream: true }),
+    ...(record.atMs !== undefined && { atMs: record.atMs }),
+    ...(record.ttftMs !== undefined && { ttftMs: record.ttftMs }),
     ...(record.servedModel !== undefined && { servedModel: record.servedModel }),
     ...(record.provider !== undefined && { provider: record.provider }),
     ...(record.costUsd !== undefined && { costUsd: record.costUsd }),

@@ -52,6 +52,23 @@ function post(body: unknown, init: RequestInit = {}) {
 const chat = (text = "hello", extra: Record<string, unknown> = {}) =>
   post({ id: "chat-1", messages: [userMessage(text)], trigger: "submit-message", ...extra });
 
+/** A trail entry as the client sees it: when it started and how long it took, on a time axis. */
+const answered = (model: string) => ({
+  model,
+  outcome: "success",
+  ms: expect.any(Number),
+  atMs: expect.any(Number),
+  ttftMs: expect.any(Number),
+});
+const failedAt = (model: string, kind: string, status: number) => ({
+  model,
+  outcome: "failed",
+  kind,
+  status,
+  ms: expect.any(Number),
+  atMs: expect.any(Number),
+});
+
 const types = (chunks: Record<string, unknown>[]) =>
   chunks.map((c) =>
     c.type === "data-fallback" ? `fallback:${(c.data as { type: string }).type}` : c.type,
@@ -86,7 +103,7 @@ describe("POST streams the UI message stream", () => {
     const finish = chunks.at(-1) as { messageMetadata: { model: string; attempts: unknown[] } };
     expect(finish.messageMetadata).toEqual({
       model: A,
-      attempts: [{ model: A, outcome: "success", ms: expect.any(Number) }],
+      attempts: [answered(A)],
     });
     expect(
       chunks.filter((c) => c.type === "data-fallback").every((c) => c.transient === true),
@@ -107,10 +124,7 @@ describe("POST streams the UI message stream", () => {
     expect(textOf(chunks)).toBe(replyText(B, "hello", 12));
     expect((chunks.at(-1) as { messageMetadata: unknown }).messageMetadata).toEqual({
       model: B,
-      attempts: [
-        { model: A, outcome: "failed", kind: "unavailable", status: 503, ms: expect.any(Number) },
-        { model: B, outcome: "success", ms: expect.any(Number) },
-      ],
+      attempts: [{ ...failedAt(A, "unavailable", 503) }, { ...answered(B) }],
     });
   });
 
@@ -159,10 +173,7 @@ describe("POST streams the UI message stream", () => {
     );
     expect(failed?.data).toEqual({
       type: "failed",
-      attempts: [
-        { model: A, outcome: "failed", kind: "unavailable", status: 503, ms: expect.any(Number) },
-        { model: B, outcome: "failed", kind: "server", status: 500, ms: expect.any(Number) },
-      ],
+      attempts: [{ ...failedAt(A, "unavailable", 503) }, { ...failedAt(B, "server", 500) }],
     });
     expect(raw).not.toContain("secret detail");
     expect(raw).not.toContain("internal detail");
