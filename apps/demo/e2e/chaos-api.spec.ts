@@ -47,7 +47,7 @@ test("the chaos panel shows the API's error instead of crashing when fake-upstre
 test("the task and tier pickers offer what the route's config defines", async ({ page }) => {
   await page.goto("/");
   const tasks = page.getByLabel("Task").locator("option");
-  await expect(tasks).toHaveText(["default", "coding", "creative", "fast"]);
+  await expect(tasks).toHaveText(["default", "coding", "creative", "fast", "reasoning"]);
   await expect(page.getByLabel("Cost tier").locator("option")).toHaveText([
     "any",
     "budget",

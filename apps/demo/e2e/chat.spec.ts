@@ -108,3 +108,23 @@ test("stop cancels the answer", async ({ page }, info) => {
   expect(stopped.length).toBeLessThan(replyText(PRIMARY, "Write a long essay", REPLY_WORDS).length);
   await page.screenshot({ path: info.outputPath("stopped.png"), fullPage: true });
 });
+
+test("a reasoning model thinks first: its reasoning is shown folded above the answer", async ({
+  page,
+}, info) => {
+  await page.goto("/");
+  await page.getByLabel("Task").selectOption("reasoning");
+  await send(page, "Why is the sky blue?");
+  const answer = lastAnswer(page);
+  await expect(answer.getByTestId("model-badge")).toHaveText("deepseek/deepseek-r1", {
+    timeout: 15_000,
+  });
+  await expect(answer.locator(".bubble")).toHaveText(
+    replyText("deepseek/deepseek-r1", "Why is the sky blue?", REPLY_WORDS),
+  );
+  const reasoning = answer.getByTestId("reasoning");
+  await expect(reasoning).toContainText("Reasoning");
+  await reasoning.locator("summary").click();
+  await expect(reasoning).toContainText("Let me think about this.");
+  await page.screenshot({ path: info.outputPath("reasoning.png"), fullPage: true });
+});

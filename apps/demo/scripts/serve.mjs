@@ -13,7 +13,11 @@ if (!env.OPENROUTER_API_KEY) {
   upstream = await createFakeUpstream({
     port: Number(env.FAKE_UPSTREAM_PORT ?? 0),
     // Realistic pacing: a first token after 300 ms, then 40 tokens a second.
-    scenario: { defaults: { firstTokenMs: 300, tokensPerSecond: 40, replyWords: 60 } },
+    scenario: {
+      defaults: { firstTokenMs: 300, tokensPerSecond: 40, replyWords: 60 },
+      // A reasoning model, as OpenRouter streams one: 2 s of delta.reasoning, then the answer.
+      models: { "deepseek/deepseek-r1": { reasoningMs: 2000, keepAlive: { intervalMs: 500 } } },
+    },
   });
   env.FALLBACK_CHAT_UPSTREAM_URL = upstream.baseURL;
   console.log(`offline mode: fake-upstream at ${upstream.baseURL}`);

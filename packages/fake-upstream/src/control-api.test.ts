@@ -85,3 +85,24 @@ describe("HTTP control API", () => {
     expect((await noMessages.json()).error.message).toMatch(/^messages: /);
   });
 });
+
+describe("healing", () => {
+  it("returns a model to its scenario's own script, not to the bare defaults", async () => {
+    const upstream = await createFakeUpstream({
+      scenario: { models: { "deepseek/deepseek-r1": { reasoningMs: 500, replyWords: 5 } } },
+    });
+    try {
+      upstream.fail("deepseek/deepseek-r1", { type: "http-error", status: 503 });
+      expect(upstream.heal("deepseek/deepseek-r1")).toMatchObject({
+        fault: { type: "none" },
+        reasoningMs: 500,
+        replyWords: 5,
+      });
+      upstream.setModel("deepseek/deepseek-r1", { reasoningMs: 0 });
+      upstream.reset();
+      expect(upstream.script("deepseek/deepseek-r1")).toMatchObject({ reasoningMs: 500 });
+    } finally {
+      await upstream.close();
+    }
+  });
+});

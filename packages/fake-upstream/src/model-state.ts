@@ -35,9 +35,10 @@ export class ModelState {
   constructor(
     readonly id: string,
     readonly defaults: ModelScriptPatch,
-    patch: ModelScriptPatch = {},
+    /** The scenario's own script for this model: what healing returns to. */
+    readonly scenarioPatch: ModelScriptPatch = {},
   ) {
-    this.script = { ...DEFAULT_SCRIPT, ...defaults, ...patch };
+    this.script = { ...DEFAULT_SCRIPT, ...defaults, ...scenarioPatch };
     this.#resetChaos();
   }
 
@@ -48,7 +49,7 @@ export class ModelState {
   }
 
   heal(): ModelScript {
-    this.script = { ...DEFAULT_SCRIPT, ...this.defaults };
+    this.script = { ...DEFAULT_SCRIPT, ...this.defaults, ...this.scenarioPatch };
     this.#resetChaos();
     return this.script;
   }

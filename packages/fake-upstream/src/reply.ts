@@ -1,38 +1,21 @@
 import { hashString, seededRandom } from "./random.js";
 
-const WORDS = [
-  "fallback",
-  "stream",
-  "token",
-  "model",
-  "answer",
-  "resilient",
-  "request",
-  "latency",
-  "provider",
-  "chain",
-  "retry",
-  "health",
-  "window",
-  "circuit",
-  "budget",
-  "premium",
-  "router",
-  "socket",
-  "signal",
-  "chunk",
-  "prompt",
-  "vector",
-  "context",
-  "reason",
-  "quiet",
-  "bright",
-  "steady",
-  "swift",
-  "careful",
-  "gentle",
-  "clear",
-  "simple",
+/**
+ * Sentences a simulated model answers in; `{topic}` is a few words of the question. Plain words
+ * only: a reply is split on spaces into stream chunks, so word counts stay exact.
+ */
+const SENTENCES = [
+  "Here is a short answer about {topic}.",
+  "The key point about {topic} is to start simple.",
+  "Most people asking about {topic} want a clear first step.",
+  "I would begin with the basics and build from there.",
+  "A small example usually makes the idea easier to follow.",
+  "There are a few trade-offs worth keeping in mind.",
+  "If anything is unclear, ask again and I will expand on it.",
+  "In practice, {topic} works best with steady feedback.",
+  "One common mistake is to try everything at once.",
+  "Keep notes as you go, since they make the next step easier.",
+  "That covers the essentials of {topic} for now.",
 ] as const;
 
 /** The text of a chat message's content, whether a string or an array of parts. */
@@ -58,17 +41,57 @@ export function lastUserPrompt(messages: readonly { role?: unknown; content?: un
 }
 
 /**
- * The exact reply a model gives to a prompt: it names the model, then words picked by a generator
- * seeded from the model id and the prompt. Tests compute the expected answer with this function.
+ * The exact reply a model gives to a prompt, in `words` words: it names the model, then speaks in
+ * sentences about the question, picked by a generator seeded from the model id and the prompt (so
+ * two models, or a restarted and a continued answer, read differently). Tests compute the expected
+ * answer with this function.
  */
 export function replyText(model: string, prompt: string, words: number): string {
   const next = seededRandom(hashString(`${model}\n${prompt}`));
+  const topic = topicOf(prompt);
   const out: string[] = [`${model}:`];
-  for (let i = 1; i < words; i++) {
-    out.push(WORDS[Math.floor(next() * WORDS.length)] ?? "token");
+  while (out.length < words) {
+    const sentence = SENTENCES[Math.floor(next() * SENTENCES.length)] ?? SENTENCES[0];
+    out.push(...sentence.replaceAll("{topic}", topic).split(" "));
   }
-  return `${out.join(" ")}.`;
+  out.length = Math.max(1, words);
+  const last = out.length - 1;
+  if (last > 0) out[last] = `${(out[last] as string).replace(/[.,!?]+$/, "")}.`;
+  return out.join(" ");
 }
+
+/** A few words of the question to talk about: "this" when it has none. */
+function topicOf(prompt: string): string {
+  const words = prompt
+    .toLowerCase()
+    .replace(/[^a-z0-9\s-]/g, " ")
+    .split(/\s+/)
+    .filter((w) => w.length > 2 && !STOP_WORDS.has(w))
+    .slice(0, 3);
+  return words.length > 0 ? words.join(" ") : "this";
+}
+
+const STOP_WORDS = new Set([
+  "the",
+  "and",
+  "you",
+  "are",
+  "can",
+  "how",
+  "what",
+  "why",
+  "who",
+  "tell",
+  "about",
+  "please",
+  "there",
+  "with",
+  "for",
+  "this",
+  "that",
+  "give",
+  "write",
+]);
 
 /** Splits a reply into SSE content deltas of `chunkSize` words; joined, they give the reply back. */
 export function replyChunks(text: string, chunkSize: number): string[] {
