@@ -3,6 +3,7 @@
 import { useState } from "react";
 import useSWR from "swr";
 import { CHAOS_ACTIONS, type ChaosAction } from "../lib/chaos-actions";
+import { CHAOS_PRESETS, type ChaosPreset } from "../lib/chaos-presets";
 
 type ChaosState = { models: { model: string; condition: string }[] };
 
@@ -25,12 +26,12 @@ export function ChaosPanel() {
     refreshInterval: 2000,
   });
   const [failed, setFailed] = useState<string | undefined>();
-  const act = async (action: ChaosAction, model?: string) => {
+  const act = async (action: ChaosAction, model?: string, preset?: ChaosPreset) => {
     try {
       const response = await fetch("/api/chaos", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ action, ...(model && { model }) }),
+        body: JSON.stringify({ action, ...(model && { model }), ...(preset && { preset }) }),
       });
       await readJson(response);
       setFailed(undefined);
@@ -48,38 +49,52 @@ export function ChaosPanel() {
           {failed ?? error?.message}
         </p>
       )}
-      <ul className="chaos" data-testid="chaos">
-        {data?.models.map(({ model, condition }) => (
-          <li key={model} data-model={model}>
-            <div className="chaos-head">
-              <span className="model-id">{model}</span>
-              <span className={`state ${condition === "healthy" ? "available" : "broken"}`}>
-                {condition}
-              </span>
-            </div>
-            <fieldset className="chaos-actions" aria-label={`Chaos for ${model}`}>
-              {(Object.keys(CHAOS_ACTIONS) as (keyof typeof CHAOS_ACTIONS)[]).map((action) => (
-                <button
-                  key={action}
-                  type="button"
-                  aria-label={`${CHAOS_ACTIONS[action].label}: ${model}`}
-                  onClick={() => void act(action, model)}
-                >
-                  {CHAOS_ACTIONS[action].label}
-                </button>
-              ))}
-              <button
-                type="button"
-                className="heal"
-                aria-label={`Heal ${model}`}
-                onClick={() => void act("heal", model)}
-              >
-                Heal
-              </button>
-            </fieldset>
-          </li>
+      <fieldset className="presets" aria-label="Scenarios">
+        <legend>Scenarios</legend>
+        {(Object.keys(CHAOS_PRESETS) as ChaosPreset[]).map((preset) => (
+          <div key={preset} className="preset">
+            <button type="button" onClick={() => void act("preset", undefined, preset)}>
+              {CHAOS_PRESETS[preset].label}
+            </button>
+            <span className="muted">{CHAOS_PRESETS[preset].explain}</span>
+          </div>
         ))}
-      </ul>
+      </fieldset>
+      <details className="per-model">
+        <summary>Per-model controls</summary>
+        <ul className="chaos" data-testid="chaos">
+          {data?.models.map(({ model, condition }) => (
+            <li key={model} data-model={model}>
+              <div className="chaos-head">
+                <span className="model-id">{model}</span>
+                <span className={`state ${condition === "healthy" ? "available" : "broken"}`}>
+                  {condition}
+                </span>
+              </div>
+              <fieldset className="chaos-actions" aria-label={`Chaos for ${model}`}>
+                {(Object.keys(CHAOS_ACTIONS) as (keyof typeof CHAOS_ACTIONS)[]).map((action) => (
+                  <button
+                    key={action}
+                    type="button"
+                    aria-label={`${CHAOS_ACTIONS[action].label}: ${model}`}
+                    onClick={() => void act(action, model)}
+                  >
+                    {CHAOS_ACTIONS[action].label}
+                  </button>
+                ))}
+                <button
+                  type="button"
+                  className="heal"
+                  aria-label={`Heal ${model}`}
+                  onClick={() => void act("heal", model)}
+                >
+                  Heal
+                </button>
+              </fieldset>
+            </li>
+          ))}
+        </ul>
+      </details>
       <button type="button" onClick={() => void act("reset")}>
         Heal all and reset health
       </button>

@@ -7,6 +7,8 @@ test("the chaos API rejects bad input with a clear 4xx", async ({ request }) => 
     [{ action: "fail-503" }, /^model: one of /],
     [{ action: "fail-503", model: "nobody/nothing" }, /^model: one of /],
     [{ action: "heal", model: "openai/gpt-4o", extra: 1 }, /extra/],
+    [{ action: "preset" }, /^preset: one of primary-outage, /],
+    [{ action: "preset", preset: "meteor-strike" }, /^preset: /],
   ];
   for (const [data, message] of cases) {
     const response = await request.post("/api/chaos", { data });

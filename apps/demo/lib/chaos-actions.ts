@@ -13,4 +13,4 @@ export const CHAOS_ACTIONS = {
   slow: { label: "Slow", patch: { firstTokenMs: 2500, tokensPerSecond: 8 } },
 } as const;
 
-export type ChaosAction = keyof typeof CHAOS_ACTIONS | "heal" | "reset";
+export type ChaosAction = keyof typeof CHAOS_ACTIONS | "heal" | "reset" | "preset";

@@ -15,6 +15,8 @@ export type Demo = {
   /** fake-upstream's control API, offline only. */
   controlUrl: string | undefined;
   models: string[];
+  /** The default chain, in order: what the scenario presets break. */
+  defaultChain: string[];
 };
 
 const CONFIG_FILE = "fallback-config.yaml";
@@ -48,6 +50,7 @@ function createDemo(): Demo {
     offline,
     controlUrl: offline && upstream ? upstream.replace(/\/v1\/?$/, "/_fake") : undefined,
     models: [...config.models.keys()],
+    defaultChain: [...config.defaultChain],
   };
 }
 

@@ -1,16 +1,20 @@
 import { z } from "zod";
 import { CHAOS_ACTIONS } from "../../../lib/chaos-actions";
+import { CHAOS_PRESETS, type ChaosPreset } from "../../../lib/chaos-presets";
 import { demo } from "../../../lib/demo";
 
 export const dynamic = "force-dynamic";
 
+const PRESETS = Object.keys(CHAOS_PRESETS) as ChaosPreset[];
 const bodySchema = z.strictObject({
   action: z.enum([
     ...(Object.keys(CHAOS_ACTIONS) as (keyof typeof CHAOS_ACTIONS)[]),
     "heal",
     "reset",
+    "preset",
   ]),
   model: z.string().optional(),
+  preset: z.enum(PRESETS).optional(),
 });
 
 const error = (status: number, message: string) =>
@@ -64,6 +68,11 @@ export async function POST(request: Request): Promise<Response> {
       parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
     );
   }
+  if (parsed.data.action === "preset") {
+    const { preset } = parsed.data;
+    if (!preset) return error(400, `preset: one of ${PRESETS.join(", ")}`);
+    return applyPreset(preset);
+  }
   const { action, model } = parsed.data;
   if (action === "reset") {
     if (!(await control(`${controlUrl}/reset`, { method: "POST" })))
@@ -80,5 +89,24 @@ export async function POST(request: Request): Promise<Response> {
       : { method: "PUT", body: JSON.stringify(CHAOS_ACTIONS[action].patch) },
   );
   if (!changed) return error(502, "fake-upstream did not take the change");
+  return Response.json({ ok: true });
+}
+
+/** A one-click scenario: heal everything, then break the default chain as the preset says. */
+async function applyPreset(preset: ChaosPreset): Promise<Response> {
+  const { controlUrl, models, defaultChain, health } = demo();
+  if (!controlUrl) return error(404, OFFLINE_ONLY);
+  if (!(await control(`${controlUrl}/reset`, { method: "POST" })))
+    return error(502, "fake-upstream is not reachable");
+  health.reset();
+  for (const { who, patch } of CHAOS_PRESETS[preset].apply) {
+    const targets =
+      who === "all" ? models : [defaultChain[who === "first" ? 0 : 1]].filter(Boolean);
+    for (const model of targets as string[]) {
+      const path = `${controlUrl}/models/${encodeURIComponent(model)}`;
+      if (!(await control(path, { method: "PUT", body: JSON.stringify(patch) })))
+        return error(502, "fake-upstream did not take the change");
+    }
+  }
   return Response.json({ ok: true });
 }
