@@ -5,7 +5,7 @@ import { createFallbackEngine } from "../engine/fallback-engine.js";
 import { createFallbackRoute } from "../route/create-fallback-route.js";
 import { collectStream } from "../test-support/collect-stream.js";
 import { FAKE_ENV, fakeConfig } from "../test-support/fake-config.js";
-import { readUIStream, serveFetchHandlers } from "../test-support/serve-fetch-handler.js";
+import { postChat, readUIStream, serveFetchHandlers } from "../test-support/serve-fetch-handler.js";
 import { useFakeUpstream } from "../test-support/use-fake-upstream.js";
 import { MemoryHealthStore } from "./memory-health-store.js";
 import { ModelHealth, type ModelHealthOptions } from "./model-health.js";
@@ -178,14 +178,7 @@ describe("Retry-After is respected when every model cools down", () => {
       createFallbackRoute({ config, env: FAKE_ENV, log: () => {} }),
     );
     try {
-      const post = () =>
-        fetch(`${server.url}/api/chat`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            messages: [{ id: "u1", role: "user", parts: [{ type: "text", text: "hi" }] }],
-          }),
-        });
+      const post = () => postChat(server.url);
       await readUIStream(await post());
       expect(upstream.requests()).toHaveLength(2);
       for (let i = 0; i < 12; i++) {

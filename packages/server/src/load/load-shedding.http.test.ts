@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createFallbackRoute } from "../route/create-fallback-route.js";
 import { FAKE_ENV, fakeConfig } from "../test-support/fake-config.js";
-import { serveFetchHandlers } from "../test-support/serve-fetch-handler.js";
+import { postChat, serveFetchHandlers } from "../test-support/serve-fetch-handler.js";
 import { useFakeUpstream } from "../test-support/use-fake-upstream.js";
 
 const A = "anthropic/claude-3.5-sonnet";
@@ -18,14 +18,7 @@ describe("load shedding at the door", () => {
       limits: { maxConcurrentAnswers: 2 },
     });
     const server = await serveFetchHandlers(route);
-    const post = () =>
-      fetch(`${server.url}/api/chat`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          messages: [{ id: "u1", role: "user", parts: [{ type: "text", text: "hi" }] }],
-        }),
-      });
+    const post = () => postChat(server.url);
     try {
       const first = await post();
       const second = await post();

@@ -32,3 +32,19 @@ export async function readUIStream(
     .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
   return { chunks, raw };
 }
+
+/** POSTs a one-message chat to a served route, as useChat's default transport would. */
+export function postChat(
+  baseUrl: string,
+  text = "hi",
+  extra: Record<string, unknown> = {},
+): Promise<Response> {
+  return fetch(`${baseUrl}/api/chat`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      messages: [{ id: "u1", role: "user", parts: [{ type: "text", text }] }],
+      ...extra,
+    }),
+  });
+}
