@@ -58,11 +58,12 @@ export type FallbackEngine = {
 export function createFallbackEngine(options: FallbackEngineOptions): FallbackEngine {
   const { config } = options;
   const languageModel = options.modelFactory ?? createModelFactory(config, options);
-  const health = options.health ?? new ModelHealth(config);
+  // One logger for the engine and the health it makes (the route passes its own).
+  const log = options.log ?? ((message: string) => console.warn(message));
+  const health = options.health ?? new ModelHealth(config, { log });
   const budget = config.settings.retryBudget && new RetryBudget(config.settings.retryBudget);
   const telemetry =
     options.telemetry === false ? undefined : new FallbackTelemetry(health, options.telemetry);
-  const log = options.log ?? ((message: string) => console.warn(message));
   const env = options.env ?? process.env;
   const warned = new Set<string>();
   const authHint = (endpoint: string): string | undefined => {
