@@ -13,6 +13,7 @@ for pkg in server react fake-upstream; do
 done
 tarball() { ls "$work/tarballs"/fallback-chat-"$1"-*.tgz; }
 
+passed=0
 run_app() { # name, ai version, @ai-sdk/react version
   local app="$work/app-$1"
   cp -r "$root/scripts/packed-app" "$app"
@@ -44,7 +45,10 @@ JSON
     exit 1
   fi
   (cd "$app" && "$root/node_modules/.bin/tsc" -p . && node dist/main.js)
+  # The README's CLI, as installed: validate a config and print its chains.
+  (cd "$app" && npx --no-install fallback-chat check dist/fallback-config.yaml >/dev/null)
   echo "✓ packed app with ai $2, @ai-sdk/react $3"
+  passed=$((passed + 1))
 }
 run_app newest 7.0.173 4.0.177
 run_app oldest 7.0.163 4.0.167
@@ -54,4 +58,4 @@ for pkg in server react fake-upstream; do
     { echo "✗ npm publish --dry-run failed for $pkg" >&2; exit 1; }
 done
 echo "✓ npm publish --dry-run: server, react, fake-upstream"
-echo "packed apps: 2 passed"
+echo "packed apps: ${passed} passed"

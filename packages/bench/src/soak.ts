@@ -8,6 +8,7 @@
  * left open, heap after GC at start and end, and event-loop delay p99.
  */
 import { parseArgs } from "node:util";
+import { measuredOn, writeResult } from "./results.js";
 import { startDemo } from "./soak/next-demo.js";
 import { startRedis } from "./soak/redis.js";
 import { runExternalSoak, runSoak, type SoakOptions } from "./soak/run-soak.js";
@@ -50,10 +51,9 @@ await redis?.close();
 await demo?.stop();
 
 const pct = (n: number) => `${((n / report.requests) * 100).toFixed(2)} %`;
-console.log(
-  `soak: ${report.requests} requests, ${options.concurrency} at a time, ${demo ? "the demo under next start (its own config)" : `${options.instances} instance(s)${redis ? " sharing Redis (stopped at 1/2, restarted at 3/4)" : ""}, first-token timeout ${options.firstTokenTimeoutSeconds} s`}, fault rate ${options.faultRate} on 2 of 3 models`,
-);
-console.log("| measure | value |\n| --- | --- |");
+const what = demo
+  ? "the demo under next start (its own config)"
+  : `${options.instances} instance(s)${redis ? " sharing Redis (stopped at 1/2, restarted at 3/4)" : ""}, first-token timeout ${options.firstTokenTimeoutSeconds} s`;
 const rows: [string, string][] = [
   ["answered", `${report.answered} (${pct(report.answered)})`],
   ["shed at the door (503)", `${report.shed} (${pct(report.shed)})`],
@@ -67,7 +67,23 @@ const rows: [string, string][] = [
       ? "not measured (another process)"
       : `${report.heapStartMb} MB → ${report.heapWarmMb} MB → ${report.heapEndMb} MB`,
   ],
-  ["event-loop delay p99", `${report.eventLoopP99Ms} ms`],
+  [
+    "event-loop delay p99",
+    `${report.eventLoopP99Ms} ms${demo ? " (the demo's GET, since its start)" : ""}`,
+  ],
   ["duration", `${report.seconds} s`],
 ];
-for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+const markdown = [
+  `Soak: ${report.requests} requests, ${options.concurrency} at a time, ${what}, fault rate ${options.faultRate} on 2 of 3 models; ${measuredOn()}.`,
+  "",
+  "| measure | value |",
+  "| --- | --- |",
+  ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+].join("\n");
+console.log(markdown);
+const variant = demo
+  ? "next"
+  : redis
+    ? "redis"
+    : `${report.requests}x${options.concurrency}-timeout-${options.firstTokenTimeoutSeconds}s`;
+console.log(`→ ${writeResult(`soak-${variant}.md`, markdown)}`);

@@ -7,6 +7,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import type { LanguageModelV4, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { createFakeUpstream, type ModelScriptPatch } from "@fallback-chat/fake-upstream";
 import { createOpenRouter } from "@openrouter/ai-sdk-provider";
+import { measuredOn, writeResult } from "./results.js";
 
 const MODEL = "deepseek/deepseek-r1";
 const upstream = await createFakeUpstream();
@@ -86,8 +87,10 @@ async function observe(model: LanguageModelV4) {
 // One warm-up request each: the first request of a process pays for connection and JIT.
 for (const model of Object.values(adapters)) await observe(model);
 const names = Object.keys(adapters);
-console.log(`| shape | ${names.join(" | ")} |`);
-console.log(`| --- | ${names.map(() => "---").join(" | ")} |`);
+const lines = [
+  `| shape | ${names.join(" | ")} |`,
+  `| --- | ${names.map(() => "---").join(" | ")} |`,
+];
 for (const [shape, script] of shapes) {
   const cells: string[] = [];
   for (const model of Object.values(adapters)) {
@@ -95,6 +98,9 @@ for (const [shape, script] of shapes) {
     upstream.setModel(MODEL, script);
     cells.push(await observe(model));
   }
-  console.log(`| ${shape} | ${cells.join(" | ")} |`);
+  lines.push(`| ${shape} | ${cells.join(" | ")} |`);
 }
 await upstream.close();
+const markdown = `${lines.join("\n")}\n\n_${measuredOn()}; \`node packages/bench/dist/wire-adapters.js\`._`;
+console.log(markdown);
+console.log(`→ ${writeResult("wire-adapters.md", markdown)}`);

@@ -1,6 +1,14 @@
 import { z } from "zod";
 
-/** HTTP statuses the fake can answer with, each with OpenRouter's error body. */
+/**
+ * HTTP statuses the fake can answer with, each with OpenRouter's error body
+ * (`{error: {code, message, metadata}}`). Sources: openrouter.ai/docs/api-reference/errors lists
+ * 400, 401, 402, 403, 408, 429, 502 and 503 (Retry-After on 429); 404 ("No endpoints found for this
+ * model") and 500 are what OpenRouter and OpenAI-compatible servers answer for an unknown model and
+ * an internal error (OpenAI's error-codes guide); 422 is an OpenAI-compatible server's validation
+ * error (vLLM, FastAPI); 529 is Anthropic's `overloaded_error` (docs.anthropic.com, errors), which
+ * upstream providers pass through.
+ */
 export const ERROR_STATUSES = [400, 401, 402, 403, 404, 408, 422, 429, 500, 502, 503, 529] as const;
 
 const afterChunks = z.number().int().min(0).describe("content chunks sent before the fault");
@@ -14,11 +22,22 @@ export const faultSchema = z.discriminatedUnion("type", [
     message: z.string().optional(),
     retryAfterSeconds: z.number().min(0).optional(),
   }),
-  /** Accepts the request and never sends response headers. */
+  /**
+   * Accepts the request and never sends response headers. Not a documented shape: what a provider
+   * that queues or stalls looks like from the client, which every client must time out.
+   */
   z.strictObject({ type: z.literal("hang-before-headers") }),
-  /** Sends 200 headers, then never sends a token. */
+  /**
+   * Sends 200 headers, then never sends a token (keep-alive comments only, when the script sends
+   * them). Source: openrouter.ai/docs/api-reference/streaming (comments while a model is queued or
+   * warming up; "When No Content is Generated" in /docs/api-reference/errors).
+   */
   z.strictObject({ type: z.literal("hang-before-first-token") }),
-  /** N chunks, then `data: {"error":{…}}` inside the 200 stream, then the end. */
+  /**
+   * N chunks, then `data: {"error":{message,type,code}}` inside the 200 stream, then the end.
+   * Source: OpenAI's streaming errors as openai-python handles them (`"error" in data` raises an
+   * APIError; community.openai.com/t/373705); OpenRouter sends errors mid-stream as data events too.
+   */
   z.strictObject({
     type: z.literal("error-mid-stream"),
     afterChunks,
@@ -46,11 +65,22 @@ export const faultSchema = z.discriminatedUnion("type", [
     afterChunks,
     message: z.string().optional(),
   }),
-  /** N chunks, then the socket is destroyed. */
+  /**
+   * N chunks, then the socket is destroyed. Not a documented shape: a network or proxy failure,
+   * which any provider's stream can meet.
+   */
   z.strictObject({ type: z.literal("cut-mid-stream"), afterChunks }),
-  /** N chunks, then a clean end with no finish_reason and no [DONE]. */
+  /**
+   * N chunks, then a clean end with no finish_reason and no [DONE]: a truncation. Source: OpenAI's
+   * chat streaming (the last choice chunk carries finish_reason, then `data: [DONE]`), so a stream
+   * without them did not finish.
+   */
   z.strictObject({ type: z.literal("truncate-mid-stream"), afterChunks }),
-  /** N chunks, then one chunk that is not valid JSON, then the rest. */
+  /**
+   * N chunks, then one chunk that is not valid JSON, then the rest. Not a documented shape: a broken
+   * proxy or provider; SSE parsers must surface it (openrouter.ai/docs/api-reference/streaming warns
+   * hand-written parsers about non-JSON lines).
+   */
   z.strictObject({ type: z.literal("malformed-chunk"), afterChunks }),
 ]);
 export type Fault = z.infer<typeof faultSchema>;
@@ -65,12 +95,16 @@ export const modelScriptSchema = z.strictObject({
   chunkSize: z.number().int().min(1),
   /** Words in a reply. */
   replyWords: z.number().int().min(1),
-  /** SSE comment keep-alives (`: OPENROUTER PROCESSING`) after the headers, while waiting, and between chunks. */
+  /**
+   * SSE comment keep-alives (`: OPENROUTER PROCESSING`) after the headers, while waiting, and
+   * between chunks. Source: openrouter.ai/docs/api-reference/streaming.
+   */
   keepAlive: z.union([z.literal(false), z.strictObject({ intervalMs: z.number().min(1) })]),
   /**
    * When the request carries tools and the last message is not a tool result, answer with a call
    * to this tool (or the first tool, for `true`). Arguments default to values derived from the
-   * tool's JSON schema.
+   * tool's JSON schema. Source: OpenAI's chat streaming of `delta.tool_calls` (id and name first,
+   * then argument fragments; finish_reason `tool_calls`), which OpenRouter normalizes to.
    */
   toolCall: z.union([
     z.literal(false),

@@ -1,28 +1,41 @@
 // Runs what the READMEs show, from the packed packages, against fake-upstream on loopback.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeUpstream, replyText } from "@fallback-chat/fake-upstream";
+import { failureLabel } from "@fallback-chat/server/protocol";
 import { appRoute, createNodeHandler, dropInRoute, ownRoute, plainModel } from "./route.js";
 
 const upstream = await createFakeUpstream();
 upstream.fail("anthropic/claude-3.5-sonnet", { type: "http-error", status: 503 });
 const dir = mkdtempSync(join(tmpdir(), "packed-app-"));
 const configPath = join(dir, "fallback-config.yaml");
-writeFileSync(
-  configPath,
+const config = (baseURL: string) =>
   `fallback:
   default_chain: [anthropic/claude-3.5-sonnet, openai/gpt-4-turbo]
   task_chains:
     coding: [anthropic/claude-3.5-sonnet, openai/gpt-4-turbo]
   default_endpoint: local
   endpoints:
-    local: { base_url: "${upstream.baseURL}", api_key_env: null }
-`,
-);
+    local: { base_url: "${baseURL}", api_key_env: null }
+`;
+writeFileSync(configPath, config(upstream.baseURL));
+// For the CLI step of scripts/test-packed.sh, after this run.
+writeFileSync(new URL("./fallback-config.yaml", import.meta.url), config("http://127.0.0.1:1/v1"));
+
+// The browser-safe entry and the JSON Schema, where the READMEs say they are.
+assert.equal(failureLabel({ kind: "unavailable", status: 503 }), "unavailable 503");
+const schema = JSON.parse(
+  readFileSync(
+    createRequire(import.meta.url).resolve("@fallback-chat/server/fallback-config.schema.json"),
+    "utf8",
+  ),
+) as { properties?: Record<string, unknown> };
+assert.ok(schema.properties?.fallback);
 
 async function serve(route: ReturnType<typeof dropInRoute>) {
   const server = createServer(createNodeHandler(route));

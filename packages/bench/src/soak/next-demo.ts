@@ -1,18 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.js";
 
 const SERVE = fileURLToPath(new URL("../../../../apps/demo/scripts/serve.mjs", import.meta.url));
 const DEMO_DIR = fileURLToPath(new URL("../../../../apps/demo/", import.meta.url));
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** The demo under `next start`, offline on its fake-upstream, as a person runs it. */
 export async function startDemo() {

@@ -1,18 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { RedisHealthStore } from "@fallback-chat/server";
 import { Redis } from "ioredis";
+import { freePort } from "./free-port.js";
 
 /**
  * A redis-server for the two-instance soak: the store both instances share, and `stop` / `restart`
  * on the same port to prove the deployment keeps answering while Redis is gone.
  */
 export async function startRedis() {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
+  const port = await freePort();
 
   let child: ChildProcess | undefined;
   const start = async () => {

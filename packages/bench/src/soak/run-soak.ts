@@ -28,11 +28,17 @@ export type SoakOptions = {
   /** Called once, halfway through (e.g. to stop Redis), and once at three quarters (restart). */
   midway?: () => Promise<void>;
   threeQuarters?: () => Promise<void>;
-  /**
-   * Drive a running server instead of routes made here: its chat URL and its fake-upstream's
-   * control URL (`…/_fake`). The soak scripts the faults through the control API.
-   */
-  external?: { chatUrl: string; controlUrl: string; models: [string, string, string] };
+};
+
+/**
+ * A running server to drive instead of routes made here: its chat URL and its fake-upstream's
+ * control URL (`…/_fake`); the soak scripts the faults through the control API.
+ */
+export type ExternalTarget = {
+  chatUrl: string;
+  controlUrl: string;
+  /** The chain's models: the first two are made flaky, the third stays healthy. */
+  models: [string, string, string];
 };
 
 export type SoakReport = {
@@ -139,7 +145,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const driven = await drive(
     servers.map((s) => `${s.url}/api/chat`),
     options,
-    true,
+    { measureHeap: true },
   );
   await upstream.whenIdle();
   const stats = Object.values(upstream.allStats());
@@ -166,7 +172,11 @@ type Driven = Omit<
 >;
 
 /** Sends the requests, `concurrency` at a time, round-robin over `urls`, and tallies what came back. */
-async function drive(urls: string[], options: SoakOptions, measureHeap: boolean): Promise<Driven> {
+async function drive(
+  urls: string[],
+  options: SoakOptions,
+  { measureHeap }: { measureHeap: boolean },
+): Promise<Driven> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const heapStartMb = measureHeap ? heapMb() : undefined;
   delay.enable();
@@ -212,7 +222,7 @@ async function drive(urls: string[], options: SoakOptions, measureHeap: boolean)
  * comes from its health GET; its heap is not ours to measure.
  */
 export async function runExternalSoak(
-  options: SoakOptions & { external: NonNullable<SoakOptions["external"]> },
+  options: SoakOptions & { external: ExternalTarget },
 ): Promise<SoakReport> {
   const { chatUrl, controlUrl, models } = options.external;
   const seed = options.seed ?? 7;
@@ -230,7 +240,7 @@ export async function runExternalSoak(
     };
     await put(model, { ...pacing, ...chaos });
   }
-  const driven = await drive([chatUrl], options, false);
+  const driven = await drive([chatUrl], options, { measureHeap: false });
   await new Promise((resolve) => setTimeout(resolve, 500)); // closes reach the fake's counters
   const state = (await (await fetch(`${controlUrl}/state`)).json()) as {
     models: Record<string, { stats: { requests: number; inFlight: number } }>;

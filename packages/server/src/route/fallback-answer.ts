@@ -3,12 +3,19 @@ import { createUIMessageStream, type streamText, type UIMessage } from "ai";
 import { createFallbackModel, type FallbackModelOptions } from "../engine/create-fallback-model.js";
 import type { FallbackEvent } from "../engine/fallback-events.js";
 import { mergeEventHandlers } from "../engine/merge-event-handlers.js";
-import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
+import type {
+  ClientAttempt,
+  ClientFallbackEvent,
+  FallbackUIMessage,
+} from "../protocol/fallback-ui.js";
 import { answerMetadata, safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
 import { DiscardMarkers } from "./discard-markers.js";
 import { errorsInStream } from "./errors-in-stream.js";
 
 type UIStreamOptions = Parameters<typeof createUIMessageStream<FallbackUIMessage>>[0];
+/** A live fallback event as the UI stream carries it: transient, never kept in the message. */
+type LiveChunk = { type: "data-fallback"; data: ClientFallbackEvent; transient: true };
+
 /** What streamText returns, whatever its tools: only its UI message stream is read. */
 type TextResult = Pick<ReturnType<typeof streamText>, "toUIMessageStream">;
 
@@ -51,15 +58,9 @@ export function createFallbackAnswer(options: FallbackModelOptions): FallbackAns
   let answeredBy: string | undefined;
   const markers = new DiscardMarkers();
   // Events can come before the UI stream is read: they wait here for its writer.
-  let write: ((chunk: Parameters<typeof writeChunk>[0]) => void) | undefined;
-  const pending: Parameters<typeof writeChunk>[0][] = [];
-  const writeChunk = (chunk: {
-    type: "data-fallback";
-    data:
-      | NonNullable<ReturnType<typeof toClientEvent>>
-      | { type: "failed"; attempts: ClientAttempt[] };
-    transient: true;
-  }) => (write ? write(chunk) : pending.push(chunk));
+  let write: ((chunk: LiveChunk) => void) | undefined;
+  const pending: LiveChunk[] = [];
+  const writeChunk = (chunk: LiveChunk) => (write ? write(chunk) : pending.push(chunk));
 
   const onEvent = (event: FallbackEvent) => {
     if (event.type === "finish") {
