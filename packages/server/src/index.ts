@@ -94,4 +94,5 @@ export {
 export { createFallbackAnswer, type FallbackAnswer } from "./route/fallback-answer.js";
 export { type ChatRequestLimits, DEFAULT_LIMITS } from "./route/read-chat-request.js";
 export type { AnswerFinish, CallSettings } from "./route/stream-answer.js";
+export { consoleLogger, type Logger } from "./runtime/logger.js";
 export { FallbackTelemetry, type TelemetryOptions } from "./telemetry/fallback-telemetry.js";

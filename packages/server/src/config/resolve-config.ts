@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { DEFAULT_ERROR_RULES } from "../errors/error-kind.js";
 import { FallbackConfigError } from "../errors/fallback-config-error.js";
+import { processEnv } from "../runtime/node-builtin.js";
 import { type ConfigIssue, configErrorMap, formatPath, toConfigIssues } from "./config-issue.js";
 import { type FallbackConfigParsed, fallbackConfigSchema } from "./config-schema.js";
 import type {
@@ -39,7 +40,7 @@ export function resolveConfig(input: unknown, options: ResolveOptions = {}): Fal
   const warnings: string[] = [];
   const report = (path: PropertyKey[], message: string) =>
     issues.push({ path: formatPath(["fallback", ...path]), message });
-  const config = resolveParsed(parsed.data, options.env ?? process.env, options, report, warnings);
+  const config = resolveParsed(parsed.data, options.env ?? processEnv(), options, report, warnings);
   if (issues.length > 0) throw new FallbackConfigError("invalid", issues, options.source);
   return config;
 }

@@ -9,6 +9,8 @@ import {
   type ModelFactory,
   type ModelFactoryOptions,
 } from "../providers/model-factory.js";
+import { consoleLogger, type Logger } from "../runtime/logger.js";
+import { processEnv } from "../runtime/node-builtin.js";
 import { FallbackTelemetry, type TelemetryOptions } from "../telemetry/fallback-telemetry.js";
 import type { FallbackEventHandler } from "./fallback-events.js";
 import { type FallbackStreamResult, streamWithFallback } from "./fallback-run.js";
@@ -25,7 +27,7 @@ export type FallbackEngineOptions = ModelFactoryOptions & {
   /** For backoff jitter. */
   random?: () => number;
   /** Where operator advice goes (a refused key, once per endpoint). Default: console.warn. */
-  log?: (message: string) => void;
+  log?: Logger;
   /**
    * OpenTelemetry spans and metrics (see FallbackTelemetry): on by default through the global
    * providers, a no-op until the app registers an SDK; `false` turns it off.
@@ -59,12 +61,12 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
   const { config } = options;
   const languageModel = options.modelFactory ?? createModelFactory(config, options);
   // One logger for the engine and the health it makes (the route passes its own).
-  const log = options.log ?? ((message: string) => console.warn(message));
+  const log = options.log ?? consoleLogger;
   const health = options.health ?? new ModelHealth(config, { log });
   const budget = config.settings.retryBudget && new RetryBudget(config.settings.retryBudget);
   const telemetry =
     options.telemetry === false ? undefined : new FallbackTelemetry(health, options.telemetry);
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnv();
   const warned = new Set<string>();
   const authHint = (endpoint: string): string | undefined => {
     const hint = keyHint(config, endpoint, env);

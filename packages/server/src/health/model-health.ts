@@ -1,6 +1,7 @@
 import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
 import type { ModelHealthSnapshot } from "../protocol/health-snapshot.js";
+import { consoleLogger, type Logger } from "../runtime/logger.js";
 import {
   admit,
   type BreakerSettings,
@@ -25,7 +26,7 @@ export type ModelHealthOptions = {
   /** Milliseconds between syncs with the store. Default 250: others see an open circuit within a second. */
   syncIntervalMs?: number;
   /** Where "store unreachable" and "reachable again" go, once each time. Default console. */
-  log?: (message: string) => void;
+  log?: Logger;
   /**
    * The longest a request waits for the store to hand out a probe; past it, this instance takes
    * the probe itself, as when the store is unreachable. Default 250 ms. Syncs get 8× this.
@@ -48,7 +49,7 @@ export class ModelHealth implements HealthGate {
   readonly #breaker: BreakerSettings;
   readonly #now: () => number;
   readonly #store: HealthStore | undefined;
-  readonly #log: (message: string) => void;
+  readonly #log: Logger;
   readonly #storeTimeoutMs: number;
   #pending: HealthChanges = emptyChanges();
   #shared: SharedHealth | undefined;
@@ -75,7 +76,7 @@ export class ModelHealth implements HealthGate {
     this.#storeTimeoutMs = options.storeTimeoutMs ?? 250;
     this.#now = options.now ?? Date.now;
     this.#store = options.store;
-    this.#log = options.log ?? ((message) => console.warn(message));
+    this.#log = options.log ?? consoleLogger;
     if (this.#store) {
       this.#timer = setInterval(() => void this.sync(), options.syncIntervalMs ?? 250);
       this.#timer.unref?.();

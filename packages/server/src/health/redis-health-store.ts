@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { CircuitState } from "./circuit-breaker.js";
 import {
   BUCKET_MS,
@@ -44,7 +43,7 @@ export class RedisHealthStore implements HealthStore {
   readonly #client: RedisClient;
   readonly #prefix: string;
   readonly #windowMs: number;
-  readonly #instance = randomUUID();
+  readonly #instance = crypto.randomUUID();
 
   constructor(options: RedisHealthStoreOptions) {
     this.#client = options.client;

@@ -6,6 +6,7 @@
  * reported in the health snapshot.
  */
 import type { EventLoopDelay } from "../protocol/health-snapshot.js";
+import { nodeBuiltin } from "../runtime/node-builtin.js";
 
 const INTERVAL_MS = 20;
 /** A timeout is extended by at most this many times its own length. */
@@ -56,13 +57,9 @@ class EventLoopLag {
     }, INTERVAL_MS);
     (this.#timer as { unref?: () => void }).unref?.();
     // Node only, loaded without a static import so the engine still runs on other runtimes.
-    const perfHooks = (
-      globalThis as {
-        process?: { getBuiltinModule?: (id: string) => unknown };
-      }
-    ).process?.getBuiltinModule?.("node:perf_hooks") as
-      | { monitorEventLoopDelay?: (o: { resolution: number }) => Histogram }
-      | undefined;
+    const perfHooks = nodeBuiltin<{
+      monitorEventLoopDelay?: (o: { resolution: number }) => Histogram;
+    }>("node:perf_hooks");
     this.#histogram = perfHooks?.monitorEventLoopDelay?.({ resolution: 10 });
     this.#histogram?.enable();
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { jsonError } from "../route/json-error.js";
+import { consoleLogger, type Logger } from "../runtime/logger.js";
+import { nodeBuiltin } from "../runtime/node-builtin.js";
 
 export type FetchHandlers = {
   POST?: (request: Request) => Promise<Response>;
@@ -9,7 +10,7 @@ export type FetchHandlers = {
 
 export type NodeHandlerOptions = {
   /** Where an unexpected error is reported. Default: console.error. */
-  log?: (message: string, error?: unknown) => void;
+  log?: Logger;
 };
 
 /** Hop-by-hop headers: about this connection, decided by Node from the request, never copied. */
@@ -23,8 +24,7 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "up
  * cannot even be turned into a Request (a malformed Host, say) gets a 400.
  */
 export function createNodeHandler(handlers: FetchHandlers, options: NodeHandlerOptions = {}) {
-  const log =
-    options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ""));
+  const log = options.log ?? consoleLogger;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       await serve(handlers, req, res, log);
@@ -45,7 +45,7 @@ async function serve(
   handlers: FetchHandlers,
   req: IncomingMessage,
   res: ServerResponse,
-  log: NonNullable<NodeHandlerOptions["log"]>,
+  log: Logger,
 ): Promise<void> {
   const handler = handlers[req.method as keyof FetchHandlers];
   if (!handler || !Object.hasOwn(handlers, req.method ?? "")) {
@@ -130,10 +130,17 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request | Respons
       method: req.method,
       headers,
       signal,
-      ...(hasBody && { body: Readable.toWeb(req) as ReadableStream, duplex: "half" }),
+      ...(hasBody && { body: toWebStream(req), duplex: "half" }),
     } as RequestInit);
   } catch {
     // A Host such as "a@b" parses as credentials, which a Request refuses.
     return jsonError(400, "invalid_request", "The Host header or request target is not valid");
   }
+}
+
+/** The request body as a web stream; node:stream is reached at call time (this handler is Node-only). */
+function toWebStream(req: IncomingMessage): ReadableStream {
+  const stream = nodeBuiltin<typeof import("node:stream")>("node:stream");
+  if (!stream) throw new Error("createNodeHandler runs on Node.js only");
+  return stream.Readable.toWeb(req) as ReadableStream;
 }

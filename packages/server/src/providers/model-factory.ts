@@ -4,6 +4,7 @@ import { createOpenRouter } from "@openrouter/ai-sdk-provider";
 import type { FallbackConfig, ResolvedEndpoint, ResolvedModel } from "../config/fallback-config.js";
 import { FallbackConfigError } from "../errors/fallback-config-error.js";
 import { MissingApiKeyError } from "../errors/missing-api-key-error.js";
+import { processEnv } from "../runtime/node-builtin.js";
 
 /** An AI SDK provider for an endpoint of type "provider": model id in, language model out. */
 export type ProviderFunction = (modelId: string) => LanguageModelV4;
@@ -28,7 +29,7 @@ export function createModelFactory(
   config: FallbackConfig,
   options: ModelFactoryOptions = {},
 ): ModelFactory {
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnv();
   const providers = new Map<string, ProviderFunction>();
   const models = new Map<string, LanguageModelV4>();
 

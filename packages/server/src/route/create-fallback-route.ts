@@ -16,6 +16,7 @@ import { eventLoopLag } from "../load/event-loop-lag.js";
 import type { FallbackUIMessage } from "../protocol/fallback-ui.js";
 import type { ModelHealthResponse } from "../protocol/health-snapshot.js";
 import { withoutDiscarded } from "../protocol/visible-parts.js";
+import { consoleLogger, type Logger } from "../runtime/logger.js";
 import { type AllowedOrigins, checkOrigin } from "./check-origin.js";
 import { jsonError } from "./json-error.js";
 import { type ChatRequestLimits, DEFAULT_LIMITS, readChatRequest } from "./read-chat-request.js";
@@ -64,8 +65,8 @@ export type FallbackRouteOptions<BODY = Record<string, never>> = Omit<
    * addresses). Default false: files must come as data: URLs.
    */
   allowFileUrls?: boolean;
-  /** Where the route's own problems go (a broken config, say). Default: console.error. */
-  log?: (message: string) => void;
+  /** Where the route's own problems go (a broken config, say); handed to the engine and health it creates. Default: console. */
+  log?: Logger;
   /**
    * The app's own body fields (a chat id, a persona), as a zod object: accepted besides useChat's,
    * validated (a 400 names the field), and handed to `prepare`. Unknown fields stay errors.
@@ -101,7 +102,7 @@ export function createFallbackRoute<BODY = Record<string, never>>(
   options: FallbackRouteOptions<BODY>,
 ): FallbackRoute {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const log = options.log ?? ((message: string) => console.error(message));
+  const log = options.log ?? consoleLogger;
   const allowedOrigins = options.allowedOrigins ?? [];
   const allowFileUrls = options.allowFileUrls ?? false;
   const active = { answers: 0 };
