@@ -162,6 +162,8 @@ export type Exchange = {
   markCut: () => void;
   /** The next id of this server's generations (`gen-N`, `call_N`). */
   nextId: () => number;
+  /** Told how many reply words each write carried (the fake's output-token counter). */
+  countWords?: (words: number) => void;
 };
 
 /** Answers one chat-completions request according to the model's script and its drawn fault. */
@@ -247,6 +249,7 @@ async function streamGeneration(exchange: Exchange, generation: Generation): Pro
     if (i > 0 && gapMs > 0 && !(await wait(gapMs, closed))) return;
     if (script.keepAlive && i > 0) res.write(KEEP_ALIVE);
     res.write(writer.delta(delta));
+    if (typeof delta.content === "string") exchange.countWords?.(wordCount(delta.content));
   }
   res.write(writer.delta({}, generation.finishReason));
   if (request.stream_options?.include_usage) {
@@ -359,6 +362,17 @@ async function wait(ms: number, closed: AbortSignal): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function wordCount(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) === 32;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
 }
 
 function nowSeconds(): number {

@@ -1,4 +1,4 @@
-export type { ModelStats } from "./model-state.js";
+export { type ModelStats, type RequestPlan, replyWordsFor } from "./model-state.js";
 export { replyChunks, replyText } from "./reply.js";
 export {
   DEFAULT_SCRIPT,

@@ -118,7 +118,38 @@ export const modelScriptSchema = z.strictObject({
       rate: z.number().min(0).max(1),
       seed: z.number().int(),
       faults: z.array(faultSchema).min(1),
+      /**
+       * `sequence` (default): one generator, drawn in arrival order. `prompt`: each request's draw
+       * is seeded by the seed, the model, the prompt and how often this model has seen that prompt,
+       * so two clients asking the same questions meet the same faults on the same attempts whatever
+       * the order their requests arrive in (a fair benchmark between contenders).
+       */
+      per: z.enum(["sequence", "prompt"]).optional(),
     }),
+  ]),
+  /**
+   * Latency drawn per request instead of the fixed `firstTokenMs` and `replyWords`: time to first
+   * token from a lognormal given by its median and 99th percentile, reply length likewise (drawn
+   * from the model and the prompt only, so a reply's text stays computable with `replyWordsFor`).
+   * Why lognormal: LLM API latency is right-skewed with a heavy tail, the slowest requests 5–20×
+   * the median (costhawk.ai/glossary/p95-p99-latency; tianpan.co, "LLM tail latency"); typical
+   * medians are 200–700 ms to the first token at 70–140 tokens/s (aistackwatch.com/en/wiki/latency).
+   */
+  latency: z.union([
+    z.literal(false),
+    z
+      .strictObject({
+        firstTokenP50Ms: z.number().min(0),
+        firstTokenP99Ms: z.number().min(0),
+        replyWordsP50: z.number().int().min(1).optional(),
+        replyWordsP99: z.number().int().min(1).optional(),
+      })
+      .refine((l) => l.firstTokenP99Ms >= l.firstTokenP50Ms, {
+        message: "firstTokenP99Ms must be at least firstTokenP50Ms",
+      })
+      .refine((l) => (l.replyWordsP99 ?? 0) >= (l.replyWordsP50 ?? 0), {
+        message: "replyWordsP99 needs replyWordsP50 and must be at least it",
+      }),
   ]),
   /** Context window reported by GET /v1/models. */
   contextLength: z.number().int().min(1),
@@ -154,6 +185,7 @@ export const DEFAULT_SCRIPT: ModelScript = {
   keepAlive: false,
   toolCall: false,
   chaos: false,
+  latency: false,
   contextLength: 128_000,
   reasoningMs: 0,
   finishReason: "stop",
@@ -163,6 +195,22 @@ export const scenarioSchema = z.strictObject({
   /** Applied to every model before its own script. */
   defaults: modelScriptPatchSchema.optional(),
   models: z.record(z.string().min(1), modelScriptPatchSchema).optional(),
+  /**
+   * Scripts that hold for a window of time, counted from the server's start or its last `reset()`:
+   * a model down for a while, then back (the windows' patches apply over the model's own script).
+   */
+  schedule: z
+    .array(
+      z
+        .strictObject({
+          model: z.string().min(1),
+          fromMs: z.number().min(0),
+          untilMs: z.number().min(0),
+          patch: modelScriptPatchSchema,
+        })
+        .refine((w) => w.untilMs > w.fromMs, { message: "untilMs must be after fromMs" }),
+    )
+    .optional(),
   /** Unknown model ids get OpenRouter's 400 "not a valid model ID" instead of a healthy answer. */
   strictModels: z.boolean().optional(),
   /** When set, requests must carry `Authorization: Bearer <one of these>`; others get 401. */

@@ -5,6 +5,7 @@ import { answerCompletion, parseChatRequest, sendJson } from "./chat-completions
 import { handleControl } from "./control-api.js";
 import { ModelState, type ModelStats } from "./model-state.js";
 import { errorBody, invalidModelBody } from "./openrouter-wire.js";
+import { lastUserPrompt } from "./reply.js";
 import {
   type Fault,
   type ModelScript,
@@ -61,9 +62,16 @@ export async function createFakeUpstream(options: FakeUpstreamOptions = {}): Pro
   const scenario = scenarioSchema.parse(options.scenario ?? {});
   const defaults = scenario.defaults ?? {};
   const models = new Map<string, ModelState>();
+  const schedule = scenario.schedule ?? [];
+  const scheduleOf = (id: string) => schedule.filter((window) => window.model === id);
   for (const [id, patch] of Object.entries(scenario.models ?? {})) {
-    models.set(id, new ModelState(id, defaults, patch));
+    models.set(id, new ModelState(id, defaults, patch, scheduleOf(id)));
   }
+  for (const id of new Set(schedule.map((window) => window.model))) {
+    if (!models.has(id)) models.set(id, new ModelState(id, defaults, {}, scheduleOf(id)));
+  }
+  /** What the schedule's windows count from: the start, or the last reset. */
+  let epoch = performance.now();
   const apiKeys = scenario.apiKeys ? new Set(scenario.apiKeys) : undefined;
   const maxLogged = options.maxLoggedRequests ?? 1000;
   const log: LoggedRequest[] = [];
@@ -94,6 +102,7 @@ export async function createFakeUpstream(options: FakeUpstreamOptions = {}): Pro
         state.resetStats();
       }
       log.length = 0;
+      epoch = performance.now();
     },
     script: (model) => modelState(model).script,
     stats: (model) => ({ ...modelState(model).stats }),
@@ -157,12 +166,18 @@ export async function createFakeUpstream(options: FakeUpstreamOptions = {}): Pro
       closed.abort();
       if (--inFlight === 0) idle.emit("idle");
     });
-    const fault = model.nextFault();
+    const { script, fault } = model.plan(
+      lastUserPrompt(request.messages),
+      performance.now() - epoch,
+    );
     if (fault.type !== "none") stats.faultsInjected++;
     await answerCompletion({
       request,
-      script: model.script,
+      script,
       fault,
+      countWords: (words) => {
+        stats.wordsSent += words;
+      },
       res,
       closed: closed.signal,
       markCut: () => {
