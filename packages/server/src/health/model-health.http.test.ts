@@ -45,6 +45,21 @@ describe("circuit breaker through the engine", () => {
     expect(log.events).toContainEqual({ type: "skip", model: A, reason: "circuit_open" });
   });
 
+  it("a long answer begun before the model broke does not shut its circuit again when it ends", async () => {
+    const { health, model } = setup();
+    upstream.setModel(A, { tokensPerSecond: 40, replyWords: 12 }); // about 300 ms of streaming
+    const longAnswer = collectStream(model);
+    await sleep(50);
+    upstream.fail(A, { type: "http-error", status: 503 });
+    await collectStream(model);
+    await collectStream(model);
+    expect((await longAnswer).response?.modelId).toBe(A);
+    expect(health.snapshot().find((m) => m.model === A)).toMatchObject({ circuit: "open" });
+    const before = upstream.stats(A).requests;
+    expect((await collectStream(model)).response?.modelId).toBe(B);
+    expect(upstream.stats(A).requests).toBe(before);
+  });
+
   it("half-open lets exactly one probe through when 50 requests arrive at once, and its success closes the circuit", async () => {
     upstream.fail(A, { type: "http-error", status: 503 });
     const { health, model } = setup();

@@ -125,8 +125,14 @@ export class ModelHealth implements HealthGate {
 
   onSuccess(model: ResolvedModel, timing: { ttftMs: number; durationMs: number }): void {
     const at = this.#now();
-    this.#window(model.id).add({ at, ok: true, ttftMs: timing.ttftMs, kind: undefined });
+    const startedAt = at - timing.durationMs;
+    const window = this.#window(model.id);
+    // An answer that began before the model started failing is no news of it now: it counts as a
+    // success in the window, but neither ends the failure streak nor closes a circuit.
+    const stale = window.isStale(startedAt);
+    window.add({ at, startedAt, ok: true, ttftMs: timing.ttftMs, kind: undefined });
     this.#queueOutcome(model.id, at, true);
+    if (stale) return;
     const circuit = this.#circuit(model.id);
     const next = onSuccess(circuit);
     if (next === circuit) return;

@@ -32,6 +32,18 @@ describe("OutcomeWindow", () => {
     expect(window.stats(5)).toMatchObject({ lastErrorKind: "server", lastErrorAt: 4 });
   });
 
+  it("does not let a success that began before the failures end their run", () => {
+    const window = new OutcomeWindow(60_000);
+    window.add(fail(10));
+    window.add(fail(11));
+    window.add({ ...ok(12), startedAt: 5 }); // a long answer, begun while the model was fine
+    expect(window.consecutiveFailures()).toBe(2);
+    expect(window.counts(12)).toEqual({ requests: 3, failures: 2 });
+    window.add({ ...ok(13), startedAt: 10 }); // begun once it was failing: news of the model now
+    expect(window.consecutiveFailures()).toBe(0);
+    expect(window.isStale(11)).toBe(false);
+  });
+
   it("computes latency percentiles of successes, exact while few, reused for a second once 20", () => {
     const window = new OutcomeWindow(60_000);
     window.add(ok(1, 50));

@@ -4,6 +4,12 @@ import { successRate } from "./circuit-breaker.js";
 
 export type Outcome = {
   at: number;
+  /**
+   * When the attempt began. A success that began before the current run of failures is stale: a
+   * long stream that started while the model was fine says nothing about it now, so it does not end
+   * the run (or every long answer in flight would keep a dead model's circuit shut).
+   */
+  startedAt?: number;
   ok: boolean;
   ttftMs: number | undefined;
   kind: ErrorKind | undefined;
@@ -30,6 +36,8 @@ export class OutcomeWindow {
   #head = 0;
   #failures = 0;
   #consecutiveFailures = 0;
+  /** When the current run of failures began (its first failure); -Infinity when there is none. */
+  #failingSince = Number.NEGATIVE_INFINITY;
   #percentiles: { p50: number | undefined; p95: number | undefined } = {
     p50: undefined,
     p95: undefined,
@@ -47,7 +55,12 @@ export class OutcomeWindow {
     this.#outcomes.push(outcome);
     if (!outcome.ok) this.#failures++;
     if (outcome.ttftMs !== undefined) this.#newLatencies = true;
-    this.#consecutiveFailures = outcome.ok ? 0 : this.#consecutiveFailures + 1;
+    if (!outcome.ok) {
+      if (this.#consecutiveFailures++ === 0) this.#failingSince = outcome.at;
+    } else if (!this.isStale(outcome.startedAt)) {
+      this.#consecutiveFailures = 0;
+      this.#failingSince = Number.NEGATIVE_INFINITY;
+    }
     if (this.#outcomes.length - this.#head > this.maxEntries) this.#drop();
     this.#prune(outcome.at);
   }
@@ -64,8 +77,14 @@ export class OutcomeWindow {
     this.#head = 0;
     this.#failures = 0;
     this.#consecutiveFailures = 0;
+    this.#failingSince = Number.NEGATIVE_INFINITY;
     this.#percentilesAt = Number.NEGATIVE_INFINITY;
     this.#newLatencies = true;
+  }
+
+  /** Whether an attempt that began at `startedAt` began before the current run of failures. */
+  isStale(startedAt: number | undefined): boolean {
+    return startedAt !== undefined && startedAt < this.#failingSince;
   }
 
   /** Failures in a row at the newest end (all of them, even those older than the window). */
