@@ -62,6 +62,9 @@ export class HedgeRace {
     const other = first.model === model ? hedge : primary;
     if (first.ok || !onFirstFailure(first)) {
       this.#launcher.cancelLoser(other);
+      // The hedge answered while the attempt it backed had waited longer and said nothing: that
+      // counts against the silent model (a hedge losing to it had simply started later).
+      if (first.ok && other === primary) this.#health.onLostRace?.(model);
       return first;
     }
     return other.promise;

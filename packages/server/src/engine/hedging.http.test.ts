@@ -34,6 +34,44 @@ async function timed(model: ReturnType<typeof hedged>["model"]) {
 }
 
 describe("hedged first tokens", () => {
+  it("a primary that keeps losing races without a token is skipped, like one that times out", async () => {
+    upstream.fail(A, { type: "hang-before-first-token" });
+    upstream.setModel(B, { firstTokenMs: 10 });
+    const engine = createFallbackEngine({
+      config: fakeConfig(upstream, [A, B, C], {
+        settings: { hedging: { after_ms: 50 }, circuit_breaker: { consecutive_failures: 2 } },
+      }),
+      env: FAKE_ENV,
+    });
+    const model = createFallbackModel({ engine });
+    for (let i = 0; i < 2; i++) expect((await collectStream(model)).response?.modelId).toBe(B);
+    expect(engine.health.snapshot().find((m) => m.model === A)).toMatchObject({
+      circuit: "open",
+      lastErrorKind: "timeout",
+    });
+    const started = performance.now();
+    expect((await collectStream(model)).response?.modelId).toBe(B);
+    expect(performance.now() - started).toBeLessThan(50); // no hedge delay: A was not tried
+    expect(upstream.stats(A).requests).toBe(2);
+  });
+
+  it("a hedge that loses to the attempt it backed is not held against its model", async () => {
+    upstream.setModel(A, { firstTokenMs: 120 });
+    upstream.setModel(B, { firstTokenMs: 400 });
+    const engine = createFallbackEngine({
+      config: fakeConfig(upstream, [A, B, C], {
+        settings: { hedging: { after_ms: 50 }, circuit_breaker: { consecutive_failures: 1 } },
+      }),
+      env: FAKE_ENV,
+    });
+    const model = createFallbackModel({ engine });
+    expect((await collectStream(model)).response?.modelId).toBe(A);
+    expect(engine.health.snapshot().find((m) => m.model === B)).toMatchObject({
+      circuit: "closed",
+      failures: 0,
+    });
+  });
+
   it("a slow primary gets a parallel backup after the hedge delay; the first token wins, the loser's socket closes", async () => {
     upstream.setModel(A, { firstTokenMs: 1500 });
     upstream.setModel(B, { firstTokenMs: 60 });

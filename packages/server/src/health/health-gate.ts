@@ -34,4 +34,9 @@ export interface HealthGate {
   snapshot(): ModelHealthSnapshot[];
   onSuccess(model: ResolvedModel, timing: { ttftMs: number; durationMs: number }): void;
   onFailure(model: ResolvedModel, error: ClassifiedError): void;
+  /**
+   * The model's attempt, started first, had no first token when a hedge on another model produced
+   * one: a timeout relative to that model (ModelHealth counts it as a `timeout` failure).
+   */
+  onLostRace?(model: ResolvedModel): void;
 }

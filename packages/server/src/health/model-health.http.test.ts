@@ -43,6 +43,10 @@ describe("circuit breaker through the engine", () => {
     expect(result.response?.modelId).toBe(B);
     expect(upstream.stats(A).requests).toBe(before);
     expect(log.events).toContainEqual({ type: "skip", model: A, reason: "circuit_open" });
+    // The history GET serves for charts: two failures in the buckets, the circuit's opening marked.
+    const history = health.snapshot().find((m) => m.model === A)?.history;
+    expect(history?.buckets.reduce((sum, b) => sum + b.failures, 0)).toBe(2);
+    expect(history?.circuitChanges.map((c) => c.circuit)).toEqual(["open"]);
   });
 
   it("a long answer begun before the model broke does not shut its circuit again when it ends", async () => {

@@ -1,5 +1,6 @@
 import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
+import type { ErrorKind } from "../errors/error-kind.js";
 import type { ModelHealthSnapshot } from "../protocol/health-snapshot.js";
 import { consoleLogger, type Logger } from "../runtime/logger.js";
 import {
@@ -14,6 +15,7 @@ import {
 } from "./circuit-breaker.js";
 import { countsAgainstModel } from "./counted-kinds.js";
 import type { HealthGate } from "./health-gate.js";
+import { HealthHistory, HISTORY_BUCKETS } from "./health-history.js";
 import type { HealthChanges, HealthStore, SharedHealth } from "./health-store.js";
 import { OutcomeWindow } from "./outcome-window.js";
 
@@ -44,6 +46,7 @@ const MAX_PENDING_OUTCOMES = 10_000;
  */
 export class ModelHealth implements HealthGate {
   readonly #windows = new Map<string, OutcomeWindow>();
+  readonly #histories = new Map<string, HealthHistory>();
   readonly #circuits = new Map<string, CircuitState>();
   readonly #cooling = new Map<string, number>();
   readonly #breaker: BreakerSettings;
@@ -131,6 +134,7 @@ export class ModelHealth implements HealthGate {
     // success in the window, but neither ends the failure streak nor closes a circuit.
     const stale = window.isStale(startedAt);
     window.add({ at, startedAt, ok: true, ttftMs: timing.ttftMs, kind: undefined });
+    this.#history(model.id).record(at, true, timing.ttftMs);
     this.#queueOutcome(model.id, at, true);
     if (stale) return;
     const circuit = this.#circuit(model.id);
@@ -143,18 +147,28 @@ export class ModelHealth implements HealthGate {
   }
 
   onFailure(model: ResolvedModel, error: ClassifiedError): void {
-    if (!countsAgainstModel(error.kind)) return;
+    this.#recordFailure(model, error.kind, error.retryAfterMs);
+  }
+
+  /**
+   * The model's attempt had no first token when a hedge started after it had already answered: a
+   * timeout relative to another model. Counted as one, so a model that has gone silent is skipped
+   * once it loses races in a row, instead of being sent every request that its hedge then wins.
+   */
+  onLostRace(model: ResolvedModel): void {
+    this.#recordFailure(model, "timeout", undefined);
+  }
+
+  #recordFailure(model: ResolvedModel, kind: ErrorKind, retryAfterMs: number | undefined): void {
+    if (!countsAgainstModel(kind)) return;
     const at = this.#now();
     const window = this.#window(model.id);
-    window.add({ at, ok: false, ttftMs: undefined, kind: error.kind });
+    window.add({ at, ok: false, ttftMs: undefined, kind });
+    this.#history(model.id).record(at, false, undefined);
     this.#queueOutcome(model.id, at, false);
-    if (
-      error.kind === "rate_limited" &&
-      error.retryAfterMs !== undefined &&
-      error.retryAfterMs > 0
-    ) {
-      this.#cooling.set(model.id, at + error.retryAfterMs);
-      this.#pending.cooling.set(model.id, at + error.retryAfterMs);
+    if (kind === "rate_limited" && retryAfterMs !== undefined && retryAfterMs > 0) {
+      this.#cooling.set(model.id, at + retryAfterMs);
+      this.#pending.cooling.set(model.id, at + retryAfterMs);
     }
     const circuit = this.#circuit(model.id);
     const next = onFailure(circuit, at, this.#breakerFor(model), {
@@ -187,6 +201,7 @@ export class ModelHealth implements HealthGate {
         lastErrorAt: iso(stats.lastErrorAt),
         openUntil: circuit.state === "open" ? iso(circuit.until) : undefined,
         coolingDownUntil: cooling !== undefined && cooling > now ? iso(cooling) : undefined,
+        history: this.#history(model.id).snapshot(now),
       };
     });
   }
@@ -204,6 +219,7 @@ export class ModelHealth implements HealthGate {
   /** Forgets everything this instance knows (a demo's "reset", a test's clean slate). */
   reset(): void {
     this.#windows.clear();
+    this.#histories.clear();
     this.#cooling.clear();
     for (const id of this.#circuits.keys()) if (this.#store) this.#pending.circuits.set(id, CLOSED);
     this.#circuits.clear();
@@ -323,6 +339,9 @@ export class ModelHealth implements HealthGate {
   }
 
   #setCircuit(modelId: string, circuit: CircuitState): void {
+    if (circuit.state !== this.#circuit(modelId).state) {
+      this.#history(modelId).circuitChanged(this.#now(), circuit.state);
+    }
     if (circuit.state === "closed") this.#circuits.delete(modelId);
     else this.#circuits.set(modelId, circuit);
     if (this.#store) this.#pending.circuits.set(modelId, circuit);
@@ -336,6 +355,15 @@ export class ModelHealth implements HealthGate {
     if (!this.#store) return;
     this.#pending.outcomes.push({ model, at, ok });
     if (this.#pending.outcomes.length > MAX_PENDING_OUTCOMES) this.#pending.outcomes.shift();
+  }
+
+  #history(modelId: string): HealthHistory {
+    let history = this.#histories.get(modelId);
+    if (!history) {
+      history = new HealthHistory(this.config.settings.healthWindowMs / HISTORY_BUCKETS);
+      this.#histories.set(modelId, history);
+    }
+    return history;
   }
 
   #window(modelId: string): OutcomeWindow {

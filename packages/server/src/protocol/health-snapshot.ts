@@ -25,6 +25,18 @@ export type ModelHealthSnapshot = {
   lastErrorAt: string | undefined;
   openUntil: string | undefined;
   coolingDownUntil: string | undefined;
+  /** This instance's recent history, for charts (bounded: 30 buckets, 20 circuit changes). */
+  history: HealthHistory;
+};
+
+/**
+ * A model's recent outcomes in equal time buckets spanning the health window, oldest first, and
+ * its latest circuit changes, as this instance saw them.
+ */
+export type HealthHistory = {
+  bucketMs: number;
+  buckets: { at: string; requests: number; failures: number; meanTtftMs: number | undefined }[];
+  circuitChanges: { at: string; circuit: "closed" | "open" | "half_open" }[];
 };
 
 /**

@@ -11,6 +11,7 @@ export type {
 } from "./fallback-ui.js";
 export type {
   EventLoopDelay,
+  HealthHistory,
   ModelHealthResponse,
   ModelHealthSnapshot,
 } from "./health-snapshot.js";
