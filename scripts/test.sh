@@ -22,6 +22,8 @@ log="$(mktemp)"
 pnpm turbo run lint lint:root typecheck build
 pnpm turbo run test --concurrency=1 | tee -a "$log"
 pnpm turbo run e2e --concurrency=1 | tee -a "$log"
+# The resilience benchmark, short: it keeps working (its figures come from full runs, not CI).
+pnpm --filter @fallback-chat/bench bench:smoke
 # What users outside the workspace get: the packed packages in a fresh app (needs the npm registry).
 bash scripts/test-packed.sh | tee -a "$log"
 

@@ -2,7 +2,7 @@
  * `pnpm bench:resilience` (or `node dist/resilience.js`): what a person chatting gets when models
  * misbehave, for every contender side by side, in one interleaved run per scenario.
  *   --duration 60   seconds of questions per scenario run (compressed time, see time-scale.ts)
- *   --rate 20       questions per second, the same ones to every contender at the same moments
+ *   --rate 10       questions per second, the same ones to every contender at the same moments
  *   --repeats 3     runs per scenario (the report shows the spread)
  *   --scenarios steady,outage-503,...   a subset
  *   --smoke         a short run that checks the benchmark works and writes nothing
@@ -22,7 +22,7 @@ import { measuredOn, writeResult } from "./results.js";
 const { values } = parseArgs({
   options: {
     duration: { type: "string", default: "60" },
-    rate: { type: "string", default: "20" },
+    rate: { type: "string", default: "10" },
     repeats: { type: "string", default: "3" },
     scenarios: { type: "string" },
     smoke: { type: "boolean", default: false },
@@ -60,13 +60,15 @@ for (const scenario of chosen) {
   const runs: ContenderRun[][] = [];
   for (let r = 0; r < repeats; r++) {
     process.stdout.write(`${scenario.name}: run ${r + 1}/${repeats}…`);
-    runs.push(await runScenario(scenario, rate, r));
-    process.stdout.write(" done\n");
+    const run = await runScenario(scenario, rate, r);
+    runs.push(run);
+    process.stdout.write(` done (event-loop delay p99 ${run[0]?.loopDelayP99Ms.toFixed(1)} ms)\n`);
   }
   const rows = summarize(scenario, runs);
   results.push({ scenario, rows, healthyP99: healthyPrimaryP99(scenario, runs) });
   const table = scenarioTable(rows);
   console.log(`\n${scenario.name}: ${scenario.summary}\n${table}\n`);
+  logErrors(runs);
   if (smoke) continue;
   const pooled = new Map<string, QuestionResult[]>(
     rows.map((row, k) => [row.name, runs.flatMap((run) => run[k]?.questions ?? [])]),
@@ -117,3 +119,20 @@ const path = writeResult(
   ].join("\n\n"),
 );
 console.log(`wrote ${path} (${minutes} min)`);
+
+/** The errors each contender showed, most frequent first: why a row has failures. */
+function logErrors(runs: ContenderRun[][]): void {
+  const byContender = new Map<string, Map<string, number>>();
+  for (const run of runs.flat()) {
+    for (const q of run.questions) {
+      if (q.error === undefined) continue;
+      const counts = byContender.get(run.name) ?? new Map<string, number>();
+      counts.set(q.error, (counts.get(q.error) ?? 0) + 1);
+      byContender.set(run.name, counts);
+    }
+  }
+  for (const [name, counts] of byContender) {
+    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    console.log(`errors shown by ${name}: ${top.map(([m, n]) => `${n}× ${m}`).join(" | ")}`);
+  }
+}

@@ -26,6 +26,8 @@ export type QuestionResult = {
   verdict: Verdict;
   /** Words of the answer shown, when it was answered. */
   words: number;
+  /** The error shown, when there was one (for the run's log, not the report). */
+  error?: string;
 };
 
 /**
@@ -46,16 +48,21 @@ export async function ask(
   const blocks = new Map<string, string>();
   let ttft = Number.POSITIVE_INFINITY;
   let failed = false;
+  let error: string | undefined;
   const { parts, discarded } = answering(controller.signal);
   try {
     for await (const part of parts) {
       if (part.type === "text-delta") {
         if (ttft === Number.POSITIVE_INFINITY) ttft = performance.now() - started;
         blocks.set(part.id, (blocks.get(part.id) ?? "") + part.text);
-      } else if (part.type === "error") failed = true;
+      } else if (part.type === "error") {
+        failed = true;
+        error = describe(part.error);
+      }
     }
-  } catch {
+  } catch (thrown) {
     failed = true;
+    error = describe(thrown);
   } finally {
     clearTimeout(timer);
   }
@@ -66,7 +73,7 @@ export async function ask(
   const none = Number.POSITIVE_INFINITY;
   if (controller.signal.aborted)
     return { sentAt, ttft: none, last: none, verdict: "abandoned", words: 0 };
-  if (failed) return { sentAt, ttft: none, last: none, verdict: "failed", words: 0 };
+  if (failed) return { sentAt, ttft: none, last: none, verdict: "failed", words: 0, error };
   if (expected.includes(text)) {
     return { sentAt, ttft, last: ended, verdict: "answered", words: text.split(" ").length };
   }
@@ -78,4 +85,8 @@ export async function ask(
     verdict: speakers > 1 ? "glued" : "missing",
     words: 0,
   };
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
 }

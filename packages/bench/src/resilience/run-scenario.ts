@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_SCRIPT, replyText, replyWordsFor } from "@fallback-chat/fake-upstream";
 import { ask, type QuestionResult } from "./ask.js";
@@ -17,6 +18,8 @@ export type ContenderRun = {
   requests: UpstreamRequest[];
   /** Output words the upstream streamed to this contender. */
   wordsSent: number;
+  /** p99 event-loop delay of the process running the contenders during the run, ms. */
+  loopDelayP99Ms: number;
 };
 
 const TOPICS = [
@@ -55,6 +58,8 @@ export async function runScenario(
   index: number,
 ): Promise<ContenderRun[]> {
   const pool = await startUpstreamPool(CONTENDERS.length, scenario.upstream);
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   try {
     await pool.reset();
     const origin = performance.now();
@@ -89,8 +94,10 @@ export async function runScenario(
       questions: questions[k] ?? [],
       requests: logs[k] ?? [],
       wordsSent: Object.values(stats[k] ?? {}).reduce((sum, s) => sum + s.wordsSent, 0),
+      loopDelayP99Ms: loop.percentile(99) / 1e6,
     }));
   } finally {
+    loop.disable();
     await pool.close();
   }
 }
