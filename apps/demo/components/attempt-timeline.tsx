@@ -1,6 +1,7 @@
 "use client";
 
 import type { ClientAttempt } from "@fallback-chat/server/protocol";
+import { Waterfall, type WaterfallBar } from "./waterfall";
 
 /** What happened to one attempt, in words a person reads at a glance. */
 export function attemptPhrase(attempt: ClientAttempt, next: ClientAttempt | undefined): string {
@@ -23,7 +24,9 @@ export function attemptPhrase(attempt: ClientAttempt, next: ClientAttempt | unde
   }
   switch (attempt.kind) {
     case "rate_limited":
-      return `rate limited${status}, cooling down`;
+      return attempt.retryAfterMs === undefined
+        ? `rate limited${status}`
+        : `rate limited${status}, cooling down ${Math.ceil(attempt.retryAfterMs / 1000)} s`;
     case "timeout":
       return "no first token in time";
     case "unavailable":
@@ -43,43 +46,22 @@ export function attemptPhrase(attempt: ClientAttempt, next: ClientAttempt | unde
  */
 export function AttemptTimeline({ attempts }: { attempts: readonly ClientAttempt[] }) {
   const shown = attempts.filter((a) => a.outcome !== "skipped" && a.atMs !== undefined);
-  if (shown.length === 0) return null;
-  const total = Math.max(1, ...shown.map((a) => (a.atMs ?? 0) + a.ms));
-  const pct = (ms: number) => `${Math.min(100, (ms / total) * 100).toFixed(2)}%`;
+  const bars: WaterfallBar[] = shown.map((attempt, i) => ({
+    key: `${attempt.model}-${attempt.atMs}-${i}`,
+    model: attempt.model,
+    phrase: attemptPhrase(attempt, shown[i + 1]),
+    atMs: attempt.atMs ?? 0,
+    ms: attempt.ms,
+    ttftMs: attempt.ttftMs,
+    className: `${attempt.outcome}${attempt.midStream ? " discarded" : ""}`,
+  }));
+  const total = Math.max(0, ...bars.map((b) => b.atMs + b.ms));
   return (
-    <figure className="timeline" data-testid="timeline" aria-label="How the answer was found">
-      <ol>
-        {shown.map((attempt, i) => {
-          const next = shown[i + 1];
-          const phrase = attemptPhrase(attempt, next);
-          return (
-            <li key={`${attempt.model}-${attempt.atMs}`} className={`bar-row ${attempt.outcome}`}>
-              <span className="bar-label">
-                <span className="trail-model">{attempt.model}</span> {phrase}
-              </span>
-              <span className="bar-track" aria-hidden>
-                <span
-                  className={`bar ${attempt.outcome}${attempt.midStream ? " discarded" : ""}`}
-                  style={{ left: pct(attempt.atMs ?? 0), width: pct(Math.max(attempt.ms, 1)) }}
-                >
-                  {attempt.ttftMs !== undefined && (
-                    <span
-                      className="first-token"
-                      style={{
-                        left: `${((attempt.ttftMs / Math.max(attempt.ms, 1)) * 100).toFixed(2)}%`,
-                      }}
-                    />
-                  )}
-                </span>
-              </span>
-              <span className="ms">{attempt.ms} ms</span>
-            </li>
-          );
-        })}
-      </ol>
-      <figcaption className="muted">
-        {Math.round(total)} ms from the question to the end of the answer
-      </figcaption>
-    </figure>
+    <Waterfall
+      bars={bars}
+      testId="timeline"
+      label="How the answer was found"
+      caption={`${Math.round(total)} ms from the question to the end of the answer`}
+    />
   );
 }

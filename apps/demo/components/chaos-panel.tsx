@@ -4,6 +4,7 @@ import { useState } from "react";
 import useSWR from "swr";
 import { CHAOS_ACTIONS, type ChaosAction } from "../lib/chaos-actions";
 import { CHAOS_PRESETS, type ChaosPreset } from "../lib/chaos-presets";
+import { ModelId } from "./model-id";
 
 type ChaosState = { models: { model: string; condition: string }[] };
 
@@ -66,7 +67,7 @@ export function ChaosPanel() {
           {data?.models.map(({ model, condition }) => (
             <li key={model} data-model={model}>
               <div className="chaos-head">
-                <span className="model-id">{model}</span>
+                <ModelId id={model} />
                 <span className={`state ${condition === "healthy" ? "available" : "broken"}`}>
                   {condition}
                 </span>

@@ -4,6 +4,7 @@ import { useFallbackChat, useModelHealth } from "@fallback-chat/react";
 import { failureLabel } from "@fallback-chat/server/protocol";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { LiveStatus } from "./live-status";
+import { LiveTimeline } from "./live-timeline";
 import { MessageView } from "./message-view";
 
 export function Chat() {
@@ -36,7 +37,8 @@ export function Chat() {
 
   return (
     <section className="chat" aria-label="Chat">
-      <ol className="messages" aria-live="polite" ref={list}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to be scrolled (axe: scrollable-region-focusable) */}
+      <ol className="messages" aria-live="polite" aria-label="Conversation" tabIndex={0} ref={list}>
         {chat.messages.length === 0 && (
           <li className="empty">
             Ask anything. Break a model in the chaos panel and watch the answer find another.
@@ -57,6 +59,7 @@ export function Chat() {
         activeModel={chat.activeModel}
         attempts={chat.attempts}
       />
+      {busy && <LiveTimeline attempts={chat.attempts} startedAt={chat.startedAt} active={busy} />}
 
       {chat.fallbackStatus === "error" && (
         <div className="error" role="alert">

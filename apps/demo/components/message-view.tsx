@@ -49,7 +49,12 @@ export function MessageView({ message, answeredBy, trail }: Props) {
       </div>
       {message.role === "assistant" && answeredBy && (
         <div className="meta">
-          <span className="badge" data-testid="model-badge" title="The model that answered">
+          <span
+            className="badge"
+            data-testid="model-badge"
+            data-vendor={answeredBy.split("/")[0]}
+            title="The model that answered"
+          >
             {answeredBy}
           </span>
           {served && (

@@ -1,31 +1,8 @@
 import { replyText } from "@fallback-chat/fake-upstream";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { chaos, lastAnswer, PRIMARY, REPLY_WORDS, SECOND, send, startHealthy } from "./helpers";
 
-// The demo's default chain (apps/demo/fallback-config.yaml), served offline by fake-upstream.
-const PRIMARY = "anthropic/claude-3.5-sonnet";
-const SECOND = "openai/gpt-4o";
-const REPLY_WORDS = 60; // scripts/serve.mjs's offline scenario
-
-test.beforeEach(async ({ request }) => {
-  // Every test starts from healthy models and a clean health state.
-  expect((await request.post("/api/chaos", { data: { action: "reset" } })).ok()).toBe(true);
-});
-
-async function send(page: Page, text: string) {
-  await page.getByLabel("Message").fill(text);
-  await page.getByRole("button", { name: "Send" }).click();
-}
-
-const lastAnswer = (page: Page) => page.getByTestId("message-assistant").last();
-
-async function chaos(page: Page, action: string, model: string) {
-  const perModel = page.locator("details.per-model");
-  if (!(await perModel.evaluate((d) => (d as HTMLDetailsElement).open))) {
-    await perModel.locator("summary").click();
-  }
-  await page.getByRole("button", { name: `${action}: ${model}`, exact: true }).click();
-  await expect(page.locator(`.chaos li[data-model="${model}"] .state`)).not.toHaveText("healthy");
-}
+startHealthy();
 
 test("the demo starts offline and answers with a streamed, badged reply", async ({
   page,
@@ -131,47 +108,4 @@ test("a reasoning model thinks first: its reasoning is shown folded above the an
   await reasoning.locator("summary").click();
   await expect(reasoning).toContainText("Let me think about this.");
   await page.screenshot({ path: info.outputPath("reasoning.png"), fullPage: true });
-});
-
-test.describe("scenario presets, one click each", () => {
-  const THIRD = "meta-llama/llama-3.1-70b-instruct";
-  async function preset(page: Page, label: string) {
-    const applied = page.waitForResponse(
-      (r) => r.url().endsWith("/api/chaos") && r.request().method() === "POST",
-    );
-    await page.getByRole("button", { name: label, exact: true }).click();
-    expect((await applied).ok()).toBe(true);
-  }
-
-  test("primary outage: the next model answers, the timeline says why", async ({ page }, info) => {
-    await page.goto("/");
-    await preset(page, "Primary outage");
-    await send(page, "Hello?");
-    const answer = lastAnswer(page);
-    await expect(answer.getByTestId("model-badge")).toHaveText(SECOND, { timeout: 15_000 });
-    await expect(answer.getByTestId("timeline")).toContainText(`${PRIMARY} unavailable (503)`);
-    await page.screenshot({ path: info.outputPath("primary-outage.png"), fullPage: true });
-  });
-
-  test("rate-limit storm: two models cool down, the third answers", async ({ page }, info) => {
-    await page.goto("/");
-    await preset(page, "Rate-limit storm");
-    await send(page, "Hello?");
-    const answer = lastAnswer(page);
-    await expect(answer.getByTestId("model-badge")).toHaveText(THIRD, { timeout: 15_000 });
-    await expect(answer.getByTestId("timeline")).toContainText(`${PRIMARY} rate limited (429)`);
-    await expect(answer.getByTestId("timeline")).toContainText(`${SECOND} rate limited (429)`);
-    await page.screenshot({ path: info.outputPath("rate-limit-storm.png"), fullPage: true });
-  });
-
-  test("everything down: the person is told, with the whole trail", async ({ page }, info) => {
-    await page.goto("/");
-    await preset(page, "Everything down");
-    await send(page, "Hello?");
-    await expect(page.getByRole("alert").filter({ hasText: "No model could answer" })).toBeVisible({
-      timeout: 20_000,
-    });
-    await expect(page.getByTestId("chaos")).toBeAttached();
-    await page.screenshot({ path: info.outputPath("everything-down.png"), fullPage: true });
-  });
 });

@@ -28,7 +28,7 @@ export const CHAOS_PRESETS = {
   "flaky-network": {
     label: "Flaky network mid-stream",
     explain:
-      "Half of the first model's answers are cut mid-stream: they restart on the next model.",
+      "Half of the first model's streams are cut mid-answer: the partial text is thrown away and the answer restarts (a retry, then the next model).",
     apply: [
       {
         who: "first",

@@ -35,6 +35,26 @@ describe("FallbackChatStore", () => {
     expect(listener).toHaveBeenCalledTimes(5);
   });
 
+  it("times each attempt from the question on its clock, for a live timeline", () => {
+    let now = 1000;
+    const store = new FallbackChatStore(() => now);
+    store.reset();
+    now = 1010;
+    store.apply({ type: "attempt-start", model: A, retry: 0 });
+    now = 1250;
+    store.apply({ type: "attempt-failure", model: A, kind: "timeout", midStream: false });
+    store.apply({ type: "attempt-start", model: B, retry: 0 });
+    now = 1300;
+    store.apply({ type: "first-token", model: B, ttftMs: 45 });
+    expect(store.getSnapshot()).toMatchObject({
+      startedAt: 1000,
+      attempts: [
+        { model: A, atMs: 10, ms: 240, state: "failed" },
+        { model: B, atMs: 250, ttftMs: 45, state: "streaming" },
+      ],
+    });
+  });
+
   it("shows retries of the same model", () => {
     const store = new FallbackChatStore();
     store.apply({ type: "attempt-start", model: A, retry: 0 });

@@ -11,6 +11,12 @@ export type LiveAttempt = {
   kind?: ClientAttempt["kind"];
   status?: number;
   retryInMs?: number;
+  /** When it started, ms after the question was sent (the store's clock, as events arrived). */
+  atMs: number;
+  /** When its first output arrived, ms after it started. */
+  ttftMs?: number;
+  /** How long it ran, once it failed. */
+  ms?: number;
 };
 
 /**
@@ -27,6 +33,8 @@ export type FallbackChatSnapshot = {
   phase: FallbackPhase;
   /** The full trail when no model answered. */
   failedAttempts: readonly ClientAttempt[] | undefined;
+  /** When the question was sent, on the store's clock (`performance.now()` by default). */
+  startedAt: number | undefined;
 };
 
 const INITIAL: FallbackChatSnapshot = {
@@ -34,6 +42,7 @@ const INITIAL: FallbackChatSnapshot = {
   attempts: [],
   phase: "waiting",
   failedAttempts: undefined,
+  startedAt: undefined,
 };
 
 /**
@@ -45,6 +54,9 @@ export class FallbackChatStore {
   #snapshot: FallbackChatSnapshot = INITIAL;
   readonly #listeners = new Set<() => void>();
 
+  /** `now`: the clock attempts are timed on (injectable for tests). */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   readonly subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -52,24 +64,37 @@ export class FallbackChatStore {
 
   readonly getSnapshot = (): FallbackChatSnapshot => this.#snapshot;
 
-  /** A new request starts: forget the last one's attempts. */
+  /** A new request starts: forget the last one's attempts, and start its clock. */
   reset(): void {
-    this.#set(INITIAL);
+    this.#set({ ...INITIAL, startedAt: this.now() });
+  }
+
+  /** Milliseconds since the question, on the store's clock. */
+  #elapsed(): number {
+    const { startedAt } = this.#snapshot;
+    return startedAt === undefined ? 0 : Math.max(0, this.now() - startedAt);
   }
 
   apply(event: ClientFallbackEvent): void {
     const s = this.#snapshot;
     switch (event.type) {
       case "attempt-start": {
-        const attempt: LiveAttempt = { model: event.model, state: "trying", retry: event.retry };
+        const attempt: LiveAttempt = {
+          model: event.model,
+          state: "trying",
+          retry: event.retry,
+          atMs: this.#elapsed(),
+        };
         const phase =
           event.retry > 0 ? "retrying" : s.phase === "falling-back" ? "falling-back" : "trying";
         this.#set({ ...s, activeModel: event.model, attempts: [...s.attempts, attempt], phase });
         return;
       }
       case "attempt-failure": {
+        const started = s.attempts.findLast((a) => a.model === event.model)?.atMs ?? 0;
         const failed: Partial<LiveAttempt> = {
           state: event.retryInMs === undefined ? "failed" : "retrying",
+          ms: this.#elapsed() - started,
           kind: event.kind,
           ...(event.status !== undefined && { status: event.status }),
           ...(event.retryInMs !== undefined && { retryInMs: event.retryInMs }),
@@ -88,7 +113,13 @@ export class FallbackChatStore {
         this.#set({
           ...s,
           activeModel: event.model,
-          attempts: updateLast(s.attempts, event.model, { state: "streaming" }),
+          attempts: updateLast(s.attempts, event.model, {
+            state: "streaming",
+            // The server's measure when it sends one; else as the events arrived here.
+            ttftMs:
+              event.ttftMs ??
+              this.#elapsed() - (s.attempts.findLast((a) => a.model === event.model)?.atMs ?? 0),
+          }),
           phase: "streaming",
         });
         return;

@@ -36,8 +36,10 @@ export type UseFallbackChatHelpers = Omit<
   regenerate: (options?: { messageId?: string } & RequestOptions) => Promise<void>;
   /** The model being tried or streaming right now. */
   activeModel: string | undefined;
-  /** The live attempts of the answer in progress (or of the last answer). */
+  /** The live attempts of the answer in progress (or of the last answer), timed from the question. */
   attempts: readonly LiveAttempt[];
+  /** When the answer in progress was asked for, on `performance.now()`'s clock (for a live timeline). */
+  startedAt: number | undefined;
   fallbackStatus: FallbackStatus;
   /** The model that answered a message, from its metadata. */
   answeredBy: (message: FallbackUIMessage) => string | undefined;
@@ -134,6 +136,7 @@ export function useFallbackChat(options: UseFallbackChatOptions = {}): UseFallba
     regenerate,
     activeModel: live.activeModel,
     attempts: live.attempts,
+    startedAt: live.startedAt,
     failedAttempts: live.failedAttempts,
     fallbackStatus: fallbackStatusOf(chat.status, live.phase),
     // While an answer streams, the model streaming it; once it ends, the one its metadata names.

@@ -68,6 +68,9 @@ describe("failover before the first token", () => {
     // At once: no wait announced before the next model starts.
     const failure = log.events.find((e) => e.type === "attempt-failure");
     expect(failure).toMatchObject({ model: A, kind: "rate_limited", retryInMs: undefined });
+    // The trail says how long it cools down: the provider's Retry-After, for the timeline.
+    const attempts = (first.providerMetadata?.fallback as { attempts?: object[] })?.attempts;
+    expect(attempts?.[0]).toMatchObject({ model: A, status: 429, retryAfterMs: 30_000 });
 
     const second = await collectStream(fallback);
     expect(second.response?.modelId).toBe(B);

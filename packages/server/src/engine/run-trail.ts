@@ -57,6 +57,7 @@ export class RunTrail {
     };
     if (error) record.kind = error.kind;
     if (error?.status !== undefined) record.status = error.status;
+    if (error?.retryAfterMs !== undefined) record.retryAfterMs = Math.round(error.retryAfterMs);
     if (options.midStream) record.midStream = true;
     if (options.ttftMs !== undefined) record.ttftMs = Math.round(options.ttftMs);
     if (options.startedAt !== undefined) {

@@ -19,6 +19,8 @@ export type AttemptRecord = {
   retry: number;
   kind?: ErrorKind | undefined;
   status?: number | undefined;
+  /** The provider's Retry-After, when it sent one: how long the model cools down. */
+  retryAfterMs?: number | undefined;
   skipReason?: SkipReason | undefined;
   /** The failure came after output had started. */
   midStream?: boolean | undefined;

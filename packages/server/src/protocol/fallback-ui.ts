@@ -8,6 +8,8 @@ export type ClientAttempt = {
   outcome: AttemptRecord["outcome"];
   kind?: ErrorKind;
   status?: number;
+  /** The provider's Retry-After, when it sent one: how long the model cools down. */
+  retryAfterMs?: number;
   midStream?: boolean;
   ms: number;
   /** When it started, in milliseconds from the question (hedges overlap). */

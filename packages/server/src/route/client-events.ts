@@ -41,6 +41,7 @@ export function toClientAttempt(record: AttemptRecord): ClientAttempt {
     ms: record.ms,
     ...(record.kind !== undefined && { kind: record.kind }),
     ...(record.status !== undefined && { status: record.status }),
+    ...(record.retryAfterMs !== undefined && { retryAfterMs: record.retryAfterMs }),
     ...(record.midStream && { midStream: true }),
     ...(record.atMs !== undefined && { atMs: record.atMs }),
     ...(record.ttftMs !== undefined && { ttftMs: record.ttftMs }),

@@ -1,0 +1,40 @@
+import { expect, type Page, test } from "@playwright/test";
+
+// The demo's default chain (apps/demo/fallback-config.yaml), served offline by fake-upstream.
+export const PRIMARY = "anthropic/claude-3.5-sonnet";
+export const SECOND = "openai/gpt-4o";
+export const THIRD = "meta-llama/llama-3.1-70b-instruct";
+export const REPLY_WORDS = 60; // scripts/serve.mjs's offline scenario
+
+/** Every test of the file starts from healthy models and a clean health state. */
+export function startHealthy() {
+  test.beforeEach(async ({ request }) => {
+    expect((await request.post("/api/chaos", { data: { action: "reset" } })).ok()).toBe(true);
+  });
+}
+
+export async function send(page: Page, text: string) {
+  await page.getByLabel("Message").fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+}
+
+export const lastAnswer = (page: Page) => page.getByTestId("message-assistant").last();
+
+/** One of the chaos panel's per-model buttons ("503: anthropic/claude-3.5-sonnet"). */
+export async function chaos(page: Page, action: string, model: string) {
+  const perModel = page.locator("details.per-model");
+  if (!(await perModel.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await perModel.locator("summary").click();
+  }
+  await page.getByRole("button", { name: `${action}: ${model}`, exact: true }).click();
+  await expect(page.locator(`.chaos li[data-model="${model}"] .state`)).not.toHaveText("healthy");
+}
+
+/** A scenario preset, clicked as a person would; resolves once the chaos API has applied it. */
+export async function preset(page: Page, label: string) {
+  const applied = page.waitForResponse(
+    (r) => r.url().endsWith("/api/chaos") && r.request().method() === "POST",
+  );
+  await page.getByRole("button", { name: label, exact: true }).click();
+  expect((await applied).ok()).toBe(true);
+}
