@@ -14,6 +14,17 @@ describe("replyText", () => {
     expect(replyText("anthropic/claude-3-haiku", "hello", 12)).not.toBe(base);
     expect(replyText("openai/gpt-4-turbo", "hello!", 12).slice(20)).not.toBe(base.slice(20));
   });
+
+  it("reads as an answer: opens on the question, then sentences without a repeat", () => {
+    const reply = replyText("openai/gpt-4o", "How do I learn the piano?", 80);
+    expect(reply).toMatch(/^openai\/gpt-4o: [^.]*learn piano/);
+    const sentences = reply
+      .slice("openai/gpt-4o: ".length)
+      .split(/(?<=\.) /)
+      .slice(0, -1); // the last one is cut at the word count
+    expect(sentences.length).toBeGreaterThan(5);
+    expect(new Set(sentences).size).toBe(sentences.length);
+  });
 });
 
 describe("replyChunks", () => {

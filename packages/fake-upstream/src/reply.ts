@@ -2,20 +2,26 @@ import { hashString, seededRandom } from "./random.js";
 
 /**
  * Sentences a simulated model answers in; `{topic}` is a few words of the question. Plain words
- * only: a reply is split on spaces into stream chunks, so word counts stay exact.
+ * only: a reply is split on spaces into stream chunks, so word counts stay exact. An answer opens
+ * on the question, then goes through the body sentences in a seeded order without repeating one
+ * until all were said.
  */
-const SENTENCES = [
+const OPENINGS = [
   "Here is a short answer about {topic}.",
   "The key point about {topic} is to start simple.",
   "Most people asking about {topic} want a clear first step.",
+] as const;
+const BODY = [
   "I would begin with the basics and build from there.",
   "A small example usually makes the idea easier to follow.",
   "There are a few trade-offs worth keeping in mind.",
-  "If anything is unclear, ask again and I will expand on it.",
   "In practice, {topic} works best with steady feedback.",
   "One common mistake is to try everything at once.",
   "Keep notes as you go, since they make the next step easier.",
+  "It helps to check each step before moving to the next one.",
+  "Good defaults save time, and you can tune them later.",
   "That covers the essentials of {topic} for now.",
+  "If anything is unclear, ask again and I will expand on it.",
 ] as const;
 
 /** The text of a chat message's content, whether a string or an array of parts. */
@@ -49,15 +55,29 @@ export function lastUserPrompt(messages: readonly { role?: unknown; content?: un
 export function replyText(model: string, prompt: string, words: number): string {
   const next = seededRandom(hashString(`${model}\n${prompt}`));
   const topic = topicOf(prompt);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const out: string[] = [`${model}:`];
+  const say = (sentence: string) => out.push(...sentence.replaceAll("{topic}", topic).split(" "));
+  say(pick(OPENINGS));
+  let order: string[] = [];
   while (out.length < words) {
-    const sentence = SENTENCES[Math.floor(next() * SENTENCES.length)] ?? SENTENCES[0];
-    out.push(...sentence.replaceAll("{topic}", topic).split(" "));
+    if (order.length === 0) order = shuffled(BODY, next);
+    say(order.pop() as string);
   }
   out.length = Math.max(1, words);
   const last = out.length - 1;
   if (last > 0) out[last] = `${(out[last] as string).replace(/[.,!?]+$/, "")}.`;
   return out.join(" ");
+}
+
+/** A seeded Fisher–Yates shuffle: the same order for the same generator state. */
+function shuffled<T>(list: readonly T[], next: () => number): T[] {
+  const copy = [...list];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
 }
 
 /** A few words of the question to talk about: "this" when it has none. */
