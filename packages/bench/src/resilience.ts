@@ -84,6 +84,7 @@ for (const scenario of chosen) {
       `## ${scenario.name}`,
       `${scenario.summary}. Source: ${scenario.source}.`,
       table,
+      loopLine(runs),
       ...charts,
     ].join("\n\n"),
   );
@@ -135,4 +136,10 @@ function logErrors(runs: ContenderRun[][]): void {
     const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
     console.log(`errors shown by ${name}: ${top.map(([m, n]) => `${n}× ${m}`).join(" | ")}`);
   }
+}
+
+/** How busy the contenders' process was: a saturated loop would slow every contender alike. */
+function loopLine(runs: ContenderRun[][]): string {
+  const p99s = runs.map((run) => run[0]?.loopDelayP99Ms ?? Number.NaN);
+  return `Event-loop delay p99 of the contenders' process, per run: ${p99s.map((v) => `${v.toFixed(1)} ms`).join(", ")}.`;
 }

@@ -6,13 +6,17 @@ import { freePort } from "./free-port.js";
 const SERVE = fileURLToPath(new URL("../../../../apps/demo/scripts/serve.mjs", import.meta.url));
 const DEMO_DIR = fileURLToPath(new URL("../../../../apps/demo/", import.meta.url));
 
-/** The demo under `next start`, offline on its fake-upstream, as a person runs it. */
-export async function startDemo() {
+/**
+ * The demo under `next start`, offline on its fake-upstream, as a person runs it. `env` adds to
+ * its environment (the scale benchmark's probes and plain route).
+ */
+export async function startDemo(extraEnv: NodeJS.ProcessEnv = {}) {
   const [port, upstreamPort] = [await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
     FAKE_UPSTREAM_PORT: String(upstreamPort),
+    ...extraEnv,
   };
   delete env.OPENROUTER_API_KEY;
   const child: ChildProcess = spawn(process.execPath, [SERVE], {

@@ -126,7 +126,7 @@ const circuitBreakerSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe(
-      "When every model of a chain has an open circuit, probe them anyway, one request each: one that answers is closed, one that fails is disabled again. Rate-limited models are not reset (see when_all_cooling_down).",
+      "When every model of a chain has an open circuit, probe them anyway, one request each: one that answers is closed, one that fails is disabled again. Likewise within a request: when the models it could try have all failed, the ones it passed over for an open circuit are probed once before it fails (the last resort). Rate-limited models are not reset (see when_all_cooling_down).",
     ),
 });
 

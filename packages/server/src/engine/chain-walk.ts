@@ -10,9 +10,14 @@ import type { RunTrail } from "./run-trail.js";
  * Where a request stands along its chain: the model it is on, that model's retries and backoff,
  * and what this request has learnt that passes models over (an endpoint that refused its key, a
  * context too long for small windows). Health is asked for each model as the walk reaches it.
+ *
+ * The last resort: when the walk reaches the end of its chain with no answer and it passed models
+ * over for an open circuit (or a low success rate), it walks those once more, probing each anyway
+ * (one request each, as the all-open reset does). A model open from a brief fault may well answer,
+ * and a person would otherwise get an error while it is untried; each probe is one request.
  */
 export class ChainWalk {
-  readonly #chain: readonly ResolvedModel[];
+  #chain: readonly ResolvedModel[];
   readonly #settings: ResolvedSettings;
   readonly #health: HealthGate;
   readonly #lifetime: RunLifetime;
@@ -21,12 +26,16 @@ export class ChainWalk {
   #retry = 0;
   #backoff: ExponentialBackoff;
   readonly #skippedEndpoints = new Set<string>();
+  /** Models passed over for their circuit or success rate, for the last resort. */
+  readonly #passedOverOpen: ResolvedModel[] = [];
+  #lastResort = false;
   #minContextWindow: number | undefined;
   /**
    * Every model of the chain has an open circuit, so each is probed anyway (one request each; a
-   * success closes it, a failure re-disables it). Cooldowns still hold unless configured otherwise.
+   * success closes it, a failure re-disables it); or the walk is on its last resort. Cooldowns
+   * still hold unless configured otherwise.
    */
-  readonly resetting: boolean;
+  resetting: boolean;
 
   constructor(options: {
     chain: readonly ResolvedModel[];
@@ -57,7 +66,7 @@ export class ChainWalk {
 
   /** The model to attempt now, recording skips on the way; undefined at the end or on a stop. */
   async next(): Promise<ResolvedModel | undefined> {
-    for (; this.#position < this.#chain.length; this.#position++) {
+    for (; this.#position < this.#chain.length || this.#takeLastResort(); this.#position++) {
       const model = this.#chain[this.#position] as ResolvedModel;
       if (this.#retry > 0) return model;
       let reason = this.#skipReason(model);
@@ -67,8 +76,31 @@ export class ChainWalk {
       }
       if (!reason) return model;
       this.#trail.skip(model, reason);
+      if ((reason === "circuit_open" || reason === "unhealthy") && !this.resetting) {
+        this.#passedOverOpen.push(model);
+      }
     }
     return undefined;
+  }
+
+  /** At the end of the chain: walks the models passed over for their circuit, once, if allowed. */
+  #takeLastResort(): boolean {
+    if (
+      this.#lastResort ||
+      this.#passedOverOpen.length === 0 ||
+      !this.#settings.circuitBreaker.resetWhenAllOpen ||
+      this.#lifetime.stopReason ||
+      this.#lifetime.remainingMs() <= 0
+    ) {
+      return false;
+    }
+    this.#lastResort = true;
+    this.resetting = true;
+    this.#chain = this.#passedOverOpen;
+    this.#position = 0;
+    this.#retry = 0;
+    this.#backoff = this.#freshBackoff();
+    return true;
   }
 
   /** The next model after the current one that may be tried now, admitted as a hedge. */

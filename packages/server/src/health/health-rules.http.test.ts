@@ -91,6 +91,64 @@ describe("the all-down reset", () => {
   });
 });
 
+describe("the last resort", () => {
+  const attempts = (metadata: unknown) =>
+    (
+      metadata as { fallback: { attempts: { model: string; outcome: string }[] } }
+    ).fallback.attempts.map((a) => `${a.model} ${a.outcome}`);
+
+  it("when the models left fail, an open one is probed before the request fails", async () => {
+    // A's circuit opened on a brief fault; A is fine again, but its open time is not up.
+    upstream.fail(A, { type: "http-error", status: 503 });
+    const { request, circuit } = setup({
+      settings: { disable_duration_seconds: 60, circuit_breaker: { consecutive_failures: 1 } },
+    });
+    expect((await request()).result.response?.modelId).toBe(B);
+    expect(circuit(A)?.circuit).toBe("open");
+    upstream.heal(A);
+    upstream.fail(B, { type: "http-error", status: 503 });
+    const { sent, result } = await request();
+    // Rather than an error while A may answer: one probe of A, which answers and closes.
+    expect(sent).toEqual({ [A]: 1, [B]: 1 });
+    expect(result.response?.modelId).toBe(A);
+    expect(attempts(result.providerMetadata)).toEqual([
+      `${A} skipped`,
+      `${B} failed`,
+      `${A} success`,
+    ]);
+    expect(circuit(A)?.circuit).toBe("closed");
+  });
+
+  it("an open model that fails its last-resort probe gets that one request, and stays open", async () => {
+    upstream.fail(A, { type: "http-error", status: 503 });
+    const { request, circuit } = setup({
+      settings: { disable_duration_seconds: 60, circuit_breaker: { consecutive_failures: 1 } },
+    });
+    await request();
+    upstream.fail(B, { type: "http-error", status: 503 });
+    const { sent, result } = await request();
+    expect(sent).toEqual({ [A]: 1, [B]: 1 });
+    expect(result.error).toBeDefined();
+    expect(circuit(A)?.circuit).toBe("open");
+  });
+
+  it("is off with reset_when_all_open: false", async () => {
+    upstream.fail(A, { type: "http-error", status: 503 });
+    const { request } = setup({
+      settings: {
+        disable_duration_seconds: 60,
+        circuit_breaker: { consecutive_failures: 1, reset_when_all_open: false },
+      },
+    });
+    await request();
+    upstream.heal(A);
+    upstream.fail(B, { type: "http-error", status: 503 });
+    const { sent, result } = await request();
+    expect(sent).toEqual({ [A]: 0, [B]: 1 });
+    expect(result.error).toBeDefined();
+  });
+});
+
 describe("skip_threshold and the breaker agree", () => {
   const settings = {
     skip_threshold: 0.5,

@@ -1,0 +1,100 @@
+/** What a phase of N concurrent streams got: every answer started, and what went wrong. */
+export type DriveResult = {
+  answers: number;
+  errors: Record<string, number>;
+  /** Client-side time to the first text, ms, one per answer. */
+  ttftMs: number[];
+};
+
+/**
+ * Keeps `concurrency` chats open against `url` until `untilMs` (performance.now()), each client
+ * starting its next chat as soon as its last one ends; resolves when every started chat has
+ * ended. A chat is an error unless it is a 200 whose UI message stream has text and a finish.
+ */
+export async function driveStreams(options: {
+  url: string;
+  concurrency: number;
+  untilMs: number;
+  /**
+   * Called once, when 95 % of the clients are streaming text at the same time (or at half-time
+   * if they never are): the moment to measure what open streams hold.
+   */
+  onFullyOpen?: () => void;
+}): Promise<DriveResult> {
+  const result: DriveResult = { answers: 0, errors: {}, ttftMs: [] };
+  let asked = 0;
+  let streaming = 0;
+  let called = false;
+  const fullyOpen = () => {
+    if (called) return;
+    called = true;
+    options.onFullyOpen?.();
+  };
+  const halfTime = setTimeout(fullyOpen, (options.untilMs - performance.now()) / 2);
+  const onText = () => {
+    streaming++;
+    if (streaming >= options.concurrency * 0.95) fullyOpen();
+  };
+  const client = async (k: number) => {
+    while (performance.now() < options.untilMs) {
+      const n = asked++;
+      let texted = false;
+      const outcome = await chat(options.url, `Question ${n} from client ${k}`, () => {
+        texted = true;
+        onText();
+      });
+      if (texted) streaming--;
+      if (typeof outcome === "number") {
+        result.answers++;
+        result.ttftMs.push(outcome);
+      } else {
+        result.errors[outcome] = (result.errors[outcome] ?? 0) + 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, (_, k) => client(k)));
+  clearTimeout(halfTime);
+  return result;
+}
+
+/** One chat, read to its end: its time to first text (ms), or what went wrong. */
+async function chat(url: string, prompt: string, onText: () => void): Promise<number | string> {
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        messages: [{ id: "u", role: "user", parts: [{ type: "text", text: prompt }] }],
+      }),
+    });
+  } catch (cause) {
+    return `connection: ${(cause as Error).message}`;
+  }
+  if (response.status !== 200 || !response.body) {
+    await response.text().catch(() => undefined);
+    return `http ${response.status}`;
+  }
+  const decoder = new TextDecoder();
+  let ttft: number | undefined;
+  let tail = "";
+  let failed = false;
+  try {
+    for await (const bytes of response.body) {
+      const text = decoder.decode(bytes, { stream: true });
+      if (ttft === undefined && text.includes('"type":"text-delta"')) {
+        ttft = performance.now() - started;
+        onText();
+      }
+      if (text.includes('"type":"error"')) failed = true;
+      tail = (tail + text).slice(-400);
+    }
+  } catch (cause) {
+    return `stream: ${(cause as Error).message}`;
+  }
+  if (failed) return "error in the stream";
+  if (ttft === undefined) return "no text";
+  if (!tail.includes('"type":"finish"')) return "no finish";
+  return ttft;
+}
