@@ -65,9 +65,7 @@ export function MessageView({ message, answeredBy, trail }: Props) {
           {failures.length > 0 && <AttemptTimeline attempts={trail} />}
           {failures.length > 0 && (
             <details className="trail-details" data-testid="trail">
-              <summary>
-                {failures.length} failed {failures.length === 1 ? "attempt" : "attempts"} on the way
-              </summary>
+              <summary>{trailSummary(failures)} on the way</summary>
               <ol className="trail">
                 {trail.map((a, i) => (
                   <li key={`${a.model}-${i}`} className={a.outcome}>
@@ -90,4 +88,20 @@ function describe(attempt: ClientAttempt): string {
   if (attempt.outcome === "lost") return "lost the hedge race";
   const what = failureLabel(attempt);
   return attempt.midStream ? `${what}, mid-stream (discarded)` : what;
+}
+
+/**
+ * "2 failed attempts, 1 lost race": an attempt that lost a hedge race did not fail (the model was
+ * only slower than the hedge), so it is named apart.
+ */
+function trailSummary(notAnswered: readonly { outcome: string }[]): string {
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const lost = notAnswered.filter((a) => a.outcome === "lost").length;
+  const other = notAnswered.length - lost;
+  return [
+    other > 0 && count(other, "failed attempt", "failed attempts"),
+    lost > 0 && count(lost, "lost race", "lost races"),
+  ]
+    .filter(Boolean)
+    .join(", ");
 }

@@ -76,7 +76,9 @@ test("a model that dies mid-stream: the answer restarts on the next model with n
 
 test("stop cancels the answer", async ({ page }, info) => {
   await page.goto("/");
+  // Both slow, so the primary's answer (2.5 s) beats the hedge started at 1.5 s on the second.
   await chaos(page, "Slow", PRIMARY);
+  await chaos(page, "Slow", SECOND);
   await send(page, "Write a long essay");
   const answer = lastAnswer(page);
   await expect(answer.locator(".bubble")).toContainText(`${PRIMARY}:`, { timeout: 15_000 });

@@ -22,7 +22,8 @@ export const CHAOS_PRESETS = {
   },
   brownout: {
     label: "Brownout",
-    explain: "The first model gets ten times slower: answers still come, late, from it.",
+    explain:
+      "The first model gets ten times slower: after 1.5 s without a token a hedge starts the next one, and the first to answer wins.",
     apply: [{ who: "first", patch: CHAOS_ACTIONS.slow.patch }],
   },
   "flaky-network": {

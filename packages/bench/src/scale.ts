@@ -4,7 +4,7 @@
  * streams. Per route and level: CPU per answer, live memory per open stream, event-loop delay,
  * errors, upstream requests per answer. Writes results/scale.md.
  *
- *   node dist/scale.js [--levels 100,500,1000] [--seconds 20]
+ *   node dist/scale.js [--levels 100,500,1000] [--seconds 60]
  */
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
@@ -17,7 +17,7 @@ import { startDemo } from "./soak/next-demo.js";
 const { values } = parseArgs({
   options: {
     levels: { type: "string", default: "100,500,1000" },
-    seconds: { type: "string", default: "20" },
+    seconds: { type: "string", default: "60" },
   },
 });
 const levels = values.levels.split(",").map(Number);
@@ -27,9 +27,12 @@ if (levels.some((n) => !Number.isInteger(n) || n <= 0) || !(seconds > 0)) {
   process.exit(2);
 }
 
-// Streams long enough that all clients are open at once: 300 ms to the first token, then 60 words
-// at 10 a second, one word per chunk (a token per SSE event, as providers send).
-const PACING = { firstTokenMs: 300, tokensPerSecond: 10, replyWords: 60, chunkSize: 1 };
+// Streams long and slow enough that all clients are open at once and the answer rate stays within
+// what two cores serve (each chunk costs the server about a millisecond, through either route): 300
+// ms to the first token, then 20 words at one every 2 s, one word per chunk (a token per SSE
+// event, as providers send). At 1,000 streams that is 25 answers and 500 chunks a second. Faster
+// streams at that count saturate the machine, and then both routes measure the queue, not a stream.
+const PACING = { firstTokenMs: 300, tokensPerSecond: 0.5, replyWords: 20, chunkSize: 1 };
 
 const probes = createProbes();
 const demo = await startDemo({ ...probes.env, FALLBACK_CHAT_PLAIN_ROUTE: "1" });

@@ -70,7 +70,11 @@ function fallbackChatConfig(baseURL: string, hedging: boolean): FallbackConfigIn
         idle_timeout_seconds: scaledSeconds(30),
         total_timeout_seconds: scaledSeconds(120),
         backoff: { base_ms: scaledMs(0.25), cap_ms: scaledMs(4) },
-        circuit_breaker: { max_disable_duration_seconds: scaledSeconds(3600) },
+        circuit_breaker: {
+          max_disable_duration_seconds: scaledSeconds(3600),
+          probe_timeout_seconds: scaledSeconds(10),
+          stall_after: { floor_seconds: scaledSeconds(2) },
+        },
         retry_budget: {
           ratio: 0.2,
           min_per_second: scaledRate(3),

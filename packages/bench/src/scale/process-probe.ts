@@ -30,7 +30,14 @@ if (dir) {
     }
     if (touched("gc") !== gcAt) {
       gcAt = touched("gc");
+      // Twice, a turn apart: what the first frees can hold more through finalizers (web streams
+      // and abort signals use weak references), which only the second collects.
       gc();
+      setImmediate(() => {
+        gc();
+        tick();
+      });
+      return;
     }
     const memory = process.memoryUsage();
     const cpu = process.cpuUsage();

@@ -22,6 +22,8 @@ export type PhaseResult = {
   cpuMsPerAnswer: number;
   /** Live heap and RSS added per open stream: (all open, after a GC) − (idle, after a GC), / N. */
   heapKbPerStream: number;
+  /** The server's live heap with every stream open, after a GC (for the slope across levels). */
+  heapOpenBytes: number;
   rssKbPerStream: number;
   loopP99Ms: number;
   upstreamPerAnswer: number;
@@ -71,6 +73,7 @@ export async function runPhase(
     cpuMsPerAnswer: (sum(after, "cpuMs") - sum(before, "cpuMs")) / answers,
     heapKbPerStream:
       (sum(during, "heapUsedBytes") - sum(idle, "heapUsedBytes")) / 1024 / concurrency,
+    heapOpenBytes: sum(during, "heapUsedBytes"),
     rssKbPerStream: (sum(during, "rssBytes") - sum(idle, "rssBytes")) / 1024 / concurrency,
     loopP99Ms: Math.max(0, ...after.map((s) => s.loopP99Ms)),
     upstreamPerAnswer: requests / answers,

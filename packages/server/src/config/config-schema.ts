@@ -122,6 +122,33 @@ const circuitBreakerSchema = z.strictObject({
     .default(2)
     .describe("Each failed probe multiplies the open duration by this (1: constant)."),
   max_disable_duration_seconds: seconds.default(3600),
+  stall_after: z
+    .union(
+      [
+        z.literal("off"),
+        z.strictObject({
+          p99_multiple: z
+            .number()
+            .gt(1)
+            .default(2)
+            .describe("How many times the model's own recent p99 time to first token is a stall."),
+          floor_seconds: seconds
+            .default(2)
+            .describe("Never a stall sooner than this, however fast the model usually is."),
+          min_samples: z
+            .number()
+            .int()
+            .min(1)
+            .default(20)
+            .describe("First tokens the health window must hold before its p99 is trusted."),
+        }),
+      ],
+      { error: 'expected "off" or { p99_multiple?, floor_seconds?, min_samples? }' },
+    )
+    .prefault({})
+    .describe(
+      "A silent model is noticed before its first-token timeout: an attempt still without a first token after p99_multiple × the model's recent p99 counts as a timeout against the model then (it goes on waiting until its own timeout, and is not counted twice). So a model that hangs opens its circuit after consecutive_failures stalls, not after as many full timeouts while every new request is sent to it. off: only the timeout counts.",
+    ),
   reset_when_all_open: z
     .boolean()
     .default(true)
@@ -137,9 +164,17 @@ const hedgingSchema = z.union(
       after_ms: z
         .union([z.number().int().positive(), z.literal("auto")])
         .describe(
-          "Start the next model when the first has no token after this long; auto: its p95.",
+          "Start the next model when the first has no token after this long; auto: after the model's own recent (1 − max_extra_load) quantile time to first token.",
         ),
       floor_ms: z.number().int().positive().default(250).describe("The least delay auto may pick."),
+      max_extra_load: z
+        .number()
+        .gt(0)
+        .max(0.5)
+        .optional()
+        .describe(
+          "With after_ms: auto, the share of attempts to hedge (default 0.02: after the model's p98 time to first token), as Finagle's backup requests are set. Attempts that hang are hedged on top of it; the retry budget caps retries, fallbacks and hedges together.",
+        ),
       max_hedges: z
         .number()
         .int()
@@ -148,7 +183,10 @@ const hedgingSchema = z.union(
         .describe("Parallel attempts a request may add."),
     }),
   ],
-  { error: 'expected "off" or { after_ms: <milliseconds> | "auto", floor_ms?, max_hedges? }' },
+  {
+    error:
+      'expected "off" or { after_ms: <milliseconds> | "auto", floor_ms?, max_hedges?, max_extra_load? }',
+  },
 );
 
 const CONFIGURABLE_KINDS = ERROR_KINDS.filter(

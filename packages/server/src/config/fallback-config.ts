@@ -51,7 +51,13 @@ export type ResolvedEndpoint = {
 export type HedgingSettings =
   | { readonly mode: "off" }
   | { readonly mode: "fixed"; readonly afterMs: number; readonly maxHedges: number }
-  | { readonly mode: "auto"; readonly floorMs: number; readonly maxHedges: number };
+  | {
+      readonly mode: "auto";
+      readonly floorMs: number;
+      readonly maxHedges: number;
+      /** The share of attempts auto aims to hedge: it waits for the 1 − this quantile. */
+      readonly maxExtraLoad: number;
+    };
 
 export type ResolvedSettings = {
   readonly maxRetriesPerModel: number;
@@ -80,6 +86,10 @@ export type ResolvedSettings = {
     readonly backoffFactor: number;
     readonly maxDisableDurationMs: number;
     readonly resetWhenAllOpen: boolean;
+    /** undefined: off. */
+    readonly stallAfter:
+      | { readonly p99Multiple: number; readonly floorMs: number; readonly minSamples: number }
+      | undefined;
   };
   readonly errorRules: Readonly<Record<ConfigurableErrorKind, ErrorAction>>;
 };

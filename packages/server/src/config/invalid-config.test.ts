@@ -64,8 +64,32 @@ const cases: [string, unknown, string[]][] = [
     "hedging bad",
     { fallback: { ...base, settings: { hedging: "sometimes" } } },
     [
-      'fallback.settings.hedging: expected "off" or { after_ms: <milliseconds> | "auto", floor_ms?, max_hedges? }',
+      'fallback.settings.hedging: expected "off" or { after_ms: <milliseconds> | "auto", floor_ms?, max_hedges?, max_extra_load? }',
     ],
+  ],
+  [
+    "stall rule bad",
+    { fallback: { ...base, settings: { circuit_breaker: { stall_after: true } } } },
+    [
+      'fallback.settings.circuit_breaker.stall_after: expected "off" or { p99_multiple?, floor_seconds?, min_samples? }',
+    ],
+  ],
+  [
+    "stall multiple at most 1",
+    { fallback: { ...base, settings: { circuit_breaker: { stall_after: { p99_multiple: 1 } } } } },
+    ["fallback.settings.circuit_breaker.stall_after.p99_multiple: must be greater than 1"],
+  ],
+  [
+    "hedge load with a fixed delay",
+    { fallback: { ...base, settings: { hedging: { after_ms: 500, max_extra_load: 0.05 } } } },
+    [
+      "fallback.settings.hedging.max_extra_load: only applies to after_ms: auto (a fixed delay sets the hedge rate itself)",
+    ],
+  ],
+  [
+    "hedge load too high",
+    { fallback: { ...base, settings: { hedging: { after_ms: "auto", max_extra_load: 0.9 } } } },
+    ["fallback.settings.hedging.max_extra_load: must be at most 0.5"],
   ],
   [
     "hedging neg",

@@ -27,6 +27,9 @@ export type ResolveOptions = {
 };
 
 /** Validates a parsed config object and resolves it; throws FallbackConfigError listing every problem. */
+/** Auto hedging's default share of hedged attempts: after the model's p98 time to first token. */
+const DEFAULT_HEDGE_EXTRA_LOAD = 0.02;
+
 export function resolveConfig(input: unknown, options: ResolveOptions = {}): FallbackConfig {
   const parsed = fallbackConfigSchema.safeParse(input, { error: configErrorMap });
   if (!parsed.success) {
@@ -322,11 +325,22 @@ function resolveSettings(
     );
   }
   const h = s.hedging;
+  if (h !== "off" && h.after_ms !== "auto" && h.max_extra_load !== undefined) {
+    report(
+      ["settings", "hedging", "max_extra_load"],
+      "only applies to after_ms: auto (a fixed delay sets the hedge rate itself)",
+    );
+  }
   const hedging: HedgingSettings =
     h === "off"
       ? { mode: "off" }
       : h.after_ms === "auto"
-        ? { mode: "auto", floorMs: h.floor_ms, maxHedges: h.max_hedges }
+        ? {
+            mode: "auto",
+            floorMs: h.floor_ms,
+            maxHedges: h.max_hedges,
+            maxExtraLoad: h.max_extra_load ?? DEFAULT_HEDGE_EXTRA_LOAD,
+          }
         : { mode: "fixed", afterMs: h.after_ms, maxHedges: h.max_hedges };
   return {
     maxRetriesPerModel: s.max_retries_per_model,
@@ -359,6 +373,14 @@ function resolveSettings(
       backoffFactor: cb.backoff_factor,
       maxDisableDurationMs: cb.max_disable_duration_seconds * 1000,
       resetWhenAllOpen: cb.reset_when_all_open,
+      stallAfter:
+        cb.stall_after === "off"
+          ? undefined
+          : {
+              p99Multiple: cb.stall_after.p99_multiple,
+              floorMs: cb.stall_after.floor_seconds * 1000,
+              minSamples: cb.stall_after.min_samples,
+            },
     },
     errorRules: { ...DEFAULT_ERROR_RULES, ...s.error_rules },
   };

@@ -6,11 +6,18 @@ import type {
 import type { ResolvedModel } from "../config/fallback-config.js";
 import { type ClassifiedError, classifyError } from "../errors/classify-error.js";
 import type { HealthGate } from "../health/health-gate.js";
+import { lagAwareTimeout } from "../load/event-loop-lag.js";
 import { type OpenedAttempt, openAttempt } from "./open-attempt.js";
 import type { RunLifetime } from "./run-lifetime.js";
 import type { RunTrail } from "./run-trail.js";
 
-export type Failure = { model: ResolvedModel; error: ClassifiedError; cause: unknown };
+export type Failure = {
+  model: ResolvedModel;
+  error: ClassifiedError;
+  cause: unknown;
+  /** Already counted against the model (it stalled first): not counted again. */
+  counted?: boolean;
+};
 export type AttemptOutcome =
   | { ok: true; attempt: OpenedAttempt; model: ResolvedModel }
   | ({ ok: false } & Failure);
@@ -20,13 +27,20 @@ export type PendingAttempt = {
   model: ResolvedModel;
   controller: AbortController;
   started: number;
+  /** Whether the attempt has been counted against its model as a stall while it waited. */
+  stalled: () => boolean;
+  /** Whether it has a stall threshold: left open after losing a race, it will tell slow from silent. */
+  canLearn: boolean;
+  /** From now on, it ends at its first token or its stall threshold, whichever comes first. */
+  retire: () => void;
   promise: Promise<AttemptOutcome>;
 };
 
 /**
  * Starts attempts for a run: each under its first-token timeout (a half-open probe's own, when
  * shorter), reported live, and put in the trail when it fails. An attempt stopped because another
- * answered first is `lost`, not failed.
+ * answered first is `lost`, not failed. One that outlives its model's stall threshold without a
+ * token is counted against the model then, and keeps waiting.
  */
 export type AttemptLauncherOptions = {
   languageModel: (model: ResolvedModel) => LanguageModelV4;
@@ -59,6 +73,18 @@ export class AttemptLauncher {
     const controller = new AbortController();
     lifetime.track(controller);
     const started = performance.now();
+    let stalled = false;
+    let retired = false;
+    const stallMs = health.stallAfterMs?.(model);
+    const clearStall =
+      stallMs === undefined
+        ? undefined
+        : lagAwareTimeout(stallMs, () => {
+            stalled = true;
+            health.onStall?.(model);
+            if (retired)
+              controller.abort(new DOMException("it lost a race, then stalled", "AbortError"));
+          });
     const run = async (): Promise<AttemptOutcome> => {
       let outcome: Awaited<ReturnType<typeof openAttempt>>;
       try {
@@ -79,6 +105,7 @@ export class AttemptLauncher {
           ms: 0,
         };
       }
+      clearStall?.();
       lifetime.untrack(controller);
       if (outcome.ok) return { ok: true, attempt: outcome, model };
       const error = lifetime.withStopReason(outcome.error);
@@ -91,9 +118,47 @@ export class AttemptLauncher {
           startedAt: started,
         });
       }
-      return { ok: false, model, error, cause: outcome.cause };
+      return { ok: false, model, error, cause: outcome.cause, counted: stalled };
     };
-    return { model, controller, started, promise: run() };
+    return {
+      model,
+      controller,
+      started,
+      stalled: () => stalled,
+      canLearn: stallMs !== undefined,
+      retire: () => {
+        retired = true;
+      },
+      promise: run(),
+    };
+  }
+
+  /**
+   * The attempt, started first, had no token when a hedge answered: it is put in the trail as
+   * lost, and what it says of its model is found out rather than guessed. Left open until its
+   * first token (then closed at once, and its model counted as answering, with its true latency)
+   * or its stall threshold (then counted as a stall), whichever comes first. Without a threshold
+   * (too few first tokens seen, or stall_after: off) it is closed now and its wait counts as a
+   * timeout, so a silent model is still skipped after losing races in a row.
+   */
+  retireLoser(loser: PendingAttempt): void {
+    const { health, trail } = this.#options;
+    if (!loser.canLearn || loser.stalled()) {
+      this.cancelLoser(loser);
+      const waitedMs = performance.now() - loser.started;
+      health.onLostRace?.(loser.model, { waitedMs, counted: loser.stalled() });
+      return;
+    }
+    this.#lost.add(loser.controller);
+    trail.lost(loser.model, loser.started);
+    loser.retire();
+    void loser.promise.then((outcome) => {
+      if (!outcome.ok) return; // a stall was counted when it came; an abort says nothing
+      const { ttftMs } = outcome.attempt;
+      health.onSuccess(loser.model, { ttftMs, durationMs: ttftMs });
+      outcome.attempt.controller.abort();
+      outcome.attempt.reader.cancel().catch(() => {});
+    });
   }
 
   /** Stops an attempt that lost a race to another, and puts it in the trail as such. */

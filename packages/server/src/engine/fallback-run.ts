@@ -171,7 +171,7 @@ class FallbackRun {
       }
       const outcome = await this.#hedging.attempt(model, prompt, (failure) => {
         // The first of two racing attempts failed: the other may still answer, unless the rule stops.
-        const decision = this.#failures.decision(failure.model, failure.error);
+        const decision = this.#failures.decision(failure);
         if (decision.type === "stop") return false;
         this.#trail.failure(failure);
         if (decision.type === "next") this.#walk.passOver(decision, failure.model);
@@ -269,7 +269,7 @@ class FallbackRun {
     const { model, error } = failure;
     if (this.#settings.midStream === "fail") {
       // Counted against the model like any failure; the policy ends the answer whatever follows.
-      const decision = this.#failures.decision(model, error);
+      const decision = this.#failures.decision(failure);
       this.#trail.failure({ model, error });
       const stopped = decision.type === "stop" && decision.why !== "not_retryable";
       this.#finishWith(

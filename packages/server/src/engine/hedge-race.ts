@@ -1,6 +1,7 @@
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
 import type { HedgingSettings, ResolvedModel } from "../config/fallback-config.js";
 import type { HealthGate } from "../health/health-gate.js";
+import { lagAwareTimeout } from "../load/event-loop-lag.js";
 import type { AttemptLauncher, AttemptOutcome, Failure } from "./attempt-launcher.js";
 import type { ChainWalk } from "./chain-walk.js";
 
@@ -45,14 +46,15 @@ export class HedgeRace {
     const primary = this.#launcher.start(model, { prompt, retry, hedge: false });
     const delay = retry > 0 ? undefined : this.#delay(model);
     if (delay === undefined) return primary.promise;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Lag-aware like the first-token timeout: the server's own stalls are no sign the model is slow.
+    let clearTimer: (() => void) | undefined;
     const fired = await Promise.race([
       primary.promise,
       new Promise<"hedge">((resolve) => {
-        timer = setTimeout(resolve, delay, "hedge");
+        clearTimer = lagAwareTimeout(delay, () => resolve("hedge"));
       }),
     ]);
-    clearTimeout(timer);
+    clearTimer?.();
     if (fired !== "hedge") return fired;
     const backup = await this.#walk.hedgeCandidate();
     if (!backup || !this.#mayAddAttempt()) return primary.promise;
@@ -61,10 +63,10 @@ export class HedgeRace {
     const first = await Promise.race([primary.promise, hedge.promise]);
     const other = first.model === model ? hedge : primary;
     if (first.ok || !onFirstFailure(first)) {
-      this.#launcher.cancelLoser(other);
-      // The hedge answered while the attempt it backed had waited longer and said nothing: that
-      // counts against the silent model (a hedge losing to it had simply started later).
-      if (first.ok && other === primary) this.#health.onLostRace?.(model);
+      // The hedge answered while the attempt it backed had waited longer and said nothing: slow, or
+      // silent? The launcher finds out (a hedge losing to it had simply started later: closed).
+      if (first.ok && other === primary) this.#launcher.retireLoser(primary);
+      else this.#launcher.cancelLoser(other);
       return first;
     }
     return other.promise;
@@ -75,8 +77,9 @@ export class HedgeRace {
     const hedging = this.#settings;
     if (hedging.mode === "off" || this.#hedges >= hedging.maxHedges) return undefined;
     if (hedging.mode === "fixed") return hedging.afterMs;
-    // auto: the model's recent p95 time to first token (no data yet: no hedge), never below the floor.
-    const p95 = this.#health.p95TtftMs?.(model);
-    return p95 === undefined ? undefined : Math.max(hedging.floorMs, p95);
+    // auto: the model's recent (1 − max_extra_load) quantile of time to first token, so about that
+    // share of its attempts get a hedge (no data yet: no hedge), never below the floor.
+    const after = this.#health.ttftQuantileMs?.(model, 1 - hedging.maxExtraLoad);
+    return after === undefined ? undefined : Math.max(hedging.floorMs, after);
   }
 }

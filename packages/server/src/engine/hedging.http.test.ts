@@ -55,6 +55,64 @@ describe("hedged first tokens", () => {
     expect(upstream.stats(A).requests).toBe(2);
   });
 
+  describe("a primary with a record that loses races: slow or silent is found out, not guessed", () => {
+    /** A with 20 first tokens at 10 ms seen (its stall threshold: the 0.3 s floor), hedged at 50 ms. */
+    async function recorded() {
+      const engine = createFallbackEngine({
+        config: fakeConfig(upstream, [A, B, C], {
+          settings: {
+            hedging: { after_ms: 50 },
+            circuit_breaker: { consecutive_failures: 2, stall_after: { floor_seconds: 0.3 } },
+          },
+        }),
+        env: FAKE_ENV,
+      });
+      const model = createFallbackModel({ engine });
+      upstream.setModel(A, { firstTokenMs: 10 });
+      for (let i = 0; i < 20; i++) await collectStream(model);
+      await upstream.whenIdle(2000);
+      const a = () => engine.health.snapshot().find((m) => m.model === A);
+      // (The very first request pays for a connection and may lose a race before A has a record.)
+      const before = { failures: a()?.failures ?? 0, closed: upstream.stats(A).clientClosed };
+      const since = () => ({
+        circuit: a()?.circuit,
+        failures: (a()?.failures ?? 0) - before.failures,
+        closed: upstream.stats(A).clientClosed - before.closed,
+        inFlight: upstream.stats(A).inFlight,
+      });
+      return { model, a, since };
+    }
+
+    it("slow: it loses every race, answers later, and stays in use (its socket closed at its first token)", async () => {
+      const { model, a, since } = await recorded();
+      const requestsBefore = a()?.requests ?? 0;
+      // Slower than the 50 ms hedge + B's answer; and a slow talker, so only our close ends its stream.
+      upstream.setModel(A, { firstTokenMs: 150, tokensPerSecond: 10 });
+      upstream.setModel(B, { firstTokenMs: 5 });
+      for (let i = 0; i < 4; i++) expect((await collectStream(model)).response?.modelId).toBe(B);
+      await upstream.whenIdle(2000);
+      // 4 lost races, no failure; each closed at its first token.
+      expect(since()).toEqual({ circuit: "closed", failures: 0, closed: 4, inFlight: 0 });
+      // Each was recorded as an answer (with its true first token), not as nothing.
+      expect(a()?.requests).toBe(requestsBefore + 4);
+    });
+
+    it("silent: each lost race ends at the stall threshold as a stall, and two open the circuit", async () => {
+      const { model, since } = await recorded();
+      upstream.fail(A, { type: "hang-before-first-token" });
+      upstream.setModel(B, { firstTokenMs: 5 });
+      const started = performance.now();
+      for (let i = 0; i < 2; i++) expect((await collectStream(model)).response?.modelId).toBe(B);
+      await upstream.whenIdle(2000);
+      // Closed at the 0.3 s threshold, not kept for A's 2 s first-token timeout.
+      expect(performance.now() - started).toBeLessThan(1500);
+      expect(since()).toEqual({ circuit: "open", failures: 2, closed: 2, inFlight: 0 });
+      const sent = upstream.stats(A).requests;
+      expect((await collectStream(model)).response?.modelId).toBe(B);
+      expect(upstream.stats(A).requests).toBe(sent); // skipped
+    });
+  });
+
   it("a hedge that loses to the attempt it backed is not held against its model", async () => {
     upstream.setModel(A, { firstTokenMs: 120 });
     upstream.setModel(B, { firstTokenMs: 400 });
@@ -143,10 +201,33 @@ describe("hedged first tokens", () => {
     expect(upstream.stats(C).requests).toBe(0);
   });
 
-  it("auto hedges after the model's recent p95 time to first token (with a floor)", async () => {
+  it("auto waits for the 1 − max_extra_load quantile of the model's own first tokens", async () => {
+    // A's record: 8 first tokens at 30 ms, 2 at 400 ms. Its p50 is 30 ms, its p98 400 ms.
+    const learn = async (model: ReturnType<typeof hedged>["model"]) => {
+      upstream.setModel(B, { firstTokenMs: 2000 }); // any hedge while A's record is made loses
+      upstream.setModel(A, { firstTokenMs: 30 });
+      for (let i = 0; i < 8; i++) await collectStream(model);
+      upstream.setModel(A, { firstTokenMs: 400 });
+      for (let i = 0; i < 2; i++) await collectStream(model);
+      upstream.setModel(A, { firstTokenMs: 250 });
+      upstream.setModel(B, { firstTokenMs: 10 });
+    };
+    const eager = hedged({ after_ms: "auto", floor_ms: 20, max_extra_load: 0.5 });
+    await learn(eager.model);
+    expect((await collectStream(eager.model)).response?.modelId).toBe(B); // hedged at ≈ 30 ms
+    upstream.heal(B);
+    const sparing = hedged({ after_ms: "auto", floor_ms: 20 }); // default 0.02: the p98
+    await learn(sparing.model);
+    const hedges = () => sparing.log.events.filter((e) => e.type === "attempt-start" && e.hedge);
+    const before = hedges().length;
+    expect((await collectStream(sparing.model)).response?.modelId).toBe(A); // 250 ms < 400 ms
+    expect(hedges()).toHaveLength(before);
+  });
+
+  it("auto hedges after the model's recent p98 time to first token (with a floor)", async () => {
     upstream.setModel(A, { firstTokenMs: 80 });
     const { model, log } = hedged({ after_ms: "auto", floor_ms: 100 });
-    for (let i = 0; i < 5; i++) await collectStream(model); // learn A's p95 (≈ 80 ms → the 100 ms floor)
+    for (let i = 0; i < 5; i++) await collectStream(model); // learn A's p98 (≈ 80 ms → the 100 ms floor)
     expect(log.events.filter((e) => e.type === "attempt-start" && e.hedge)).toHaveLength(0);
     upstream.setModel(A, { firstTokenMs: 2000 });
     upstream.setModel(B, { firstTokenMs: 20 });

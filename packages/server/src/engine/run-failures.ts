@@ -1,5 +1,4 @@
-import type { ResolvedModel, ResolvedSettings } from "../config/fallback-config.js";
-import type { ClassifiedError } from "../errors/classify-error.js";
+import type { ResolvedSettings } from "../config/fallback-config.js";
 import { FallbackError } from "../errors/fallback-error.js";
 import type { HealthGate } from "../health/health-gate.js";
 import type { Failure } from "./attempt-launcher.js";
@@ -46,9 +45,12 @@ export class RunFailures {
     this.#chainLength = options.chainLength;
   }
 
-  /** Counts a failure against its model and asks the failure rule what follows. */
-  decision(model: ResolvedModel, error: ClassifiedError): FailureDecision {
-    if (error.kind !== "aborted") this.#health.onFailure(model, error);
+  /**
+   * Counts a failure against its model (unless it was counted as a stall already) and asks the
+   * failure rule what follows.
+   */
+  decision({ model, error, counted }: Omit<Failure, "cause">): FailureDecision {
+    if (error.kind !== "aborted" && !counted) this.#health.onFailure(model, error);
     if (error.kind === "auth") {
       const hint = this.#authHint?.(model.endpoint);
       if (hint) this.#authHints.add(hint);
@@ -67,8 +69,9 @@ export class RunFailures {
   }
 
   /** Decides on a failure and carries the decision out: wait and retry, move on, or stop. */
-  async carryOut({ model, error }: Failure): Promise<"go" | "stop"> {
-    const decision = this.decision(model, error);
+  async carryOut(failure: Failure): Promise<"go" | "stop"> {
+    const { model, error } = failure;
+    const decision = this.decision(failure);
     if (decision.type === "retry") {
       this.#trail.failure({ model, error, retryInMs: decision.delayMs });
       if (!(await this.#lifetime.sleep(decision.delayMs))) return "stop";

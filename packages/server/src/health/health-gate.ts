@@ -28,15 +28,29 @@ export interface HealthGate {
   attemptTimeoutMs?(model: ResolvedModel): number | undefined;
   /** The model's success rate in the health window (1 without data), for `health_sorted`. */
   successRate?(model: ResolvedModel): number;
-  /** The model's recent p95 time to first token, for `hedging: { after_ms: auto }`. */
-  p95TtftMs?(model: ResolvedModel): number | undefined;
+  /**
+   * A quantile (0–1) of the model's recent time to first token, for `hedging: { after_ms: auto }`
+   * (which hedges after the 1 − max_extra_load quantile); undefined without data.
+   */
+  ttftQuantileMs?(model: ResolvedModel, quantile: number): number | undefined;
+  /**
+   * How long an attempt on this model may go without a first token before it is a stall (counted
+   * against the model while it goes on waiting), or undefined: no stall rule for it now.
+   */
+  stallAfterMs?(model: ResolvedModel): number | undefined;
   /** Every configured model's health, for the route's GET. */
   snapshot(): ModelHealthSnapshot[];
   onSuccess(model: ResolvedModel, timing: { ttftMs: number; durationMs: number }): void;
   onFailure(model: ResolvedModel, error: ClassifiedError): void;
   /**
-   * The model's attempt, started first, had no first token when a hedge on another model produced
-   * one: a timeout relative to that model (ModelHealth counts it as a `timeout` failure).
+   * The model's attempt, started first, had no first token after `waitedMs`, when a hedge on
+   * another model produced one: a timeout relative to that model (ModelHealth counts it as a
+   * `timeout` failure unless `counted`: it stalled, and was counted, already). `waitedMs` is a lower
+   * bound of its time to first token, kept with its latencies: without it, every race it loses
+   * would hide one of its slowest answers, and auto hedging, reading what is left, would hedge
+   * sooner and sooner.
    */
-  onLostRace?(model: ResolvedModel): void;
+  onLostRace?(model: ResolvedModel, race: { waitedMs: number; counted: boolean }): void;
+  /** The model's attempt passed `stallAfterMs` with no first token: a timeout, counted now. */
+  onStall?(model: ResolvedModel): void;
 }

@@ -152,18 +152,31 @@ export class ModelHealth implements HealthGate {
 
   /**
    * The model's attempt had no first token when a hedge started after it had already answered: a
-   * timeout relative to another model. Counted as one, so a model that has gone silent is skipped
-   * once it loses races in a row, instead of being sent every request that its hedge then wins.
+   * timeout relative to another model. Counted as one (unless it was, as a stall), so a model that
+   * has gone silent is skipped once it loses races in a row, instead of being sent every request
+   * that its hedge then wins. Its wait joins the model's latencies, as a lower bound of its first token.
    */
-  onLostRace(model: ResolvedModel): void {
+  onLostRace(model: ResolvedModel, race: { waitedMs: number; counted: boolean }): void {
+    // Counted already as a stall, it stays one entry (its latency then goes unrecorded: rare, as a
+    // stall comes at 2 × the p99 and an auto hedge at the p98).
+    if (!race.counted) this.#recordFailure(model, "timeout", undefined, race.waitedMs);
+  }
+
+  /** An attempt that outlived the model's stall threshold without a token: counted as a timeout. */
+  onStall(model: ResolvedModel): void {
     this.#recordFailure(model, "timeout", undefined);
   }
 
-  #recordFailure(model: ResolvedModel, kind: ErrorKind, retryAfterMs: number | undefined): void {
+  #recordFailure(
+    model: ResolvedModel,
+    kind: ErrorKind,
+    retryAfterMs: number | undefined,
+    waitedMs?: number,
+  ): void {
     if (!countsAgainstModel(kind)) return;
     const at = this.#now();
     const window = this.#window(model.id);
-    window.add({ at, ok: false, ttftMs: undefined, kind });
+    window.add({ at, ok: false, ttftMs: waitedMs, kind });
     this.#history(model.id).record(at, false, undefined);
     this.#queueOutcome(model.id, at, false);
     if (kind === "rate_limited" && retryAfterMs !== undefined && retryAfterMs > 0) {
@@ -210,10 +223,24 @@ export class ModelHealth implements HealthGate {
     return successRate(this.#counts(model.id, this.#now()));
   }
 
-  /** This model's recent p95 time to first token on this instance (for auto hedging). */
-  p95TtftMs(model: ResolvedModel): number | undefined {
-    const modelId = model.id;
-    return this.#window(modelId).ttftPercentiles(this.#now()).p95;
+  /** A quantile of this model's recent time to first token on this instance (for auto hedging). */
+  ttftQuantileMs(model: ResolvedModel, quantile: number): number | undefined {
+    return this.#window(model.id).ttftQuantile(quantile, this.#now());
+  }
+
+  /**
+   * The stall threshold: p99_multiple × the model's recent p99 time to first token on this
+   * instance, never below the floor. None while the window holds too few first tokens to trust its
+   * p99, for a half-open probe (it has its own timeout), or when it would not come before the
+   * model's first-token timeout anyway.
+   */
+  stallAfterMs(model: ResolvedModel): number | undefined {
+    const rule = this.config.settings.circuitBreaker.stallAfter;
+    if (!rule || this.#circuit(model.id).state === "half_open") return undefined;
+    const { p99, samples } = this.#window(model.id).ttftPercentiles(this.#now());
+    if (p99 === undefined || samples < rule.minSamples) return undefined;
+    const after = Math.max(rule.floorMs, rule.p99Multiple * p99);
+    return after < model.firstTokenTimeoutMs ? after : undefined;
   }
 
   /** Forgets everything this instance knows (a demo's "reset", a test's clean slate). */

@@ -47,11 +47,11 @@ describe("OutcomeWindow", () => {
   it("computes latency percentiles of successes, exact while few, reused for a second once 20", () => {
     const window = new OutcomeWindow(60_000);
     window.add(ok(1, 50));
-    expect(window.ttftPercentiles(2)).toEqual({ p50: 50, p95: 50 });
+    expect(window.ttftPercentiles(2)).toEqual({ p50: 50, p95: 50, p99: 50, samples: 1 });
     window.add(ok(3, 70));
     expect(window.ttftPercentiles(4).p95).toBe(70); // few samples: recomputed at once
     for (let i = 3; i <= 20; i++) window.add(ok(i, i * 10));
-    expect(window.ttftPercentiles(100)).toEqual({ p50: 100, p95: 190 });
+    expect(window.ttftPercentiles(100)).toEqual({ p50: 100, p95: 190, p99: 200, samples: 20 });
     window.add(ok(101, 5000));
     expect(window.ttftPercentiles(200).p95).toBe(190); // 20 samples: reused
     expect(window.ttftPercentiles(1200).p95).toBe(200); // a second later: recomputed

@@ -21,6 +21,14 @@ export type WindowStats = Pick<
   "requests" | "failures" | "successRate" | "p50TtftMs" | "p95TtftMs" | "lastErrorKind"
 > & { lastErrorAt: number | undefined };
 
+export type TtftPercentiles = {
+  p50: number | undefined;
+  p95: number | undefined;
+  p99: number | undefined;
+  /** First tokens the percentiles were computed from. */
+  samples: number;
+};
+
 /** How long a computed latency percentile is reused before the window is sorted again. */
 const PERCENTILE_TTL_MS = 1000;
 /** Below this many samples percentiles are recomputed on every change: a few samples move them a lot. */
@@ -38,12 +46,10 @@ export class OutcomeWindow {
   #consecutiveFailures = 0;
   /** When the current run of failures began (its first failure); -Infinity when there is none. */
   #failingSince = Number.NEGATIVE_INFINITY;
-  #percentiles: { p50: number | undefined; p95: number | undefined } = {
-    p50: undefined,
-    p95: undefined,
-  };
+  #percentiles: TtftPercentiles = { p50: undefined, p95: undefined, p99: undefined, samples: 0 };
+  /** The window's first-token times, sorted when the percentiles were last computed. */
+  #sortedTtfts: number[] = [];
   #percentilesAt = Number.NEGATIVE_INFINITY;
-  #percentileSamples = 0;
   #newLatencies = true;
 
   constructor(
@@ -93,13 +99,25 @@ export class OutcomeWindow {
   }
 
   /**
-   * Recent p50 / p95 time to first token of successes. Reused for up to a second once there are
-   * enough samples; with few, recomputed whenever a new one arrives (each moves them a lot).
+   * Recent p50 / p95 / p99 time to first token of successes (and, as a lower bound, the wait of
+   * attempts that lost a hedge race without one), and how many there are. Reused for up
+   * to a second once there are enough samples; with few, recomputed whenever a new one arrives
+   * (each moves them a lot).
    */
-  ttftPercentiles(now: number): { p50: number | undefined; p95: number | undefined } {
+  ttftPercentiles(now: number): TtftPercentiles {
+    this.#refreshLatencies(now);
+    return this.#percentiles;
+  }
+
+  /** Any quantile (0–1) of the recent time to first token, as fresh as `ttftPercentiles`. */
+  ttftQuantile(quantile: number, now: number): number | undefined {
+    this.#refreshLatencies(now);
+    return percentile(this.#sortedTtfts, quantile);
+  }
+
+  #refreshLatencies(now: number): void {
     const fresh = now - this.#percentilesAt < PERCENTILE_TTL_MS;
-    if (fresh && (!this.#newLatencies || this.#percentileSamples >= EXACT_BELOW))
-      return this.#percentiles;
+    if (fresh && (!this.#newLatencies || this.#percentiles.samples >= EXACT_BELOW)) return;
     this.#prune(now);
     const ttfts: number[] = [];
     for (let i = this.#head; i < this.#outcomes.length; i++) {
@@ -107,11 +125,15 @@ export class OutcomeWindow {
       if (ttft !== undefined) ttfts.push(ttft);
     }
     ttfts.sort((a, b) => a - b);
-    this.#percentiles = { p50: percentile(ttfts, 0.5), p95: percentile(ttfts, 0.95) };
+    this.#sortedTtfts = ttfts;
+    this.#percentiles = {
+      p50: percentile(ttfts, 0.5),
+      p95: percentile(ttfts, 0.95),
+      p99: percentile(ttfts, 0.99),
+      samples: ttfts.length,
+    };
     this.#percentilesAt = now;
-    this.#percentileSamples = ttfts.length;
     this.#newLatencies = false;
-    return this.#percentiles;
   }
 
   stats(now: number): WindowStats {
