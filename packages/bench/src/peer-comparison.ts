@@ -12,6 +12,7 @@ import { streamText } from "ai";
 import { createFallback } from "ai-fallback";
 import { createRetryableModel, error } from "ai-retry/language-model";
 import { fallbackOnFake, NO_BREAKER } from "./fallback-on-fake.js";
+import { measuredOn, writeResult } from "./results.js";
 import { summarize } from "./stats.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
@@ -130,10 +131,22 @@ const failover = await medianTtfts(
   contenders.map(([, make]) => make()),
   { type: "http-error", status: 503 },
 );
+const rows: string[] = [];
 for (const [index, [name, make]] of contenders.entries()) {
   const cut = await midStream(make);
   console.log(
     `${name.padEnd(36)}${(healthy[index] ?? "").padEnd(16)}${(failover[index] ?? "").padEnd(20)}${cut}`,
   );
+  rows.push(`| ${name} | ${healthy[index] ?? ""} | ${failover[index] ?? ""} | ${cut} |`);
 }
 await upstream.close();
+const report = [
+  "# Happy path and failover beside the peers, on loopback",
+  "",
+  `Written by \`node packages/bench/dist/peer-comparison.js\`, ${measuredOn()}: each contender falls back from a primary to a backup on fake-upstream over loopback HTTP, ${RUNS} interleaved runs each after ${WARMUP} warm-up, 30-chunk answers. Medians of the time to first token.`,
+  "",
+  "| contender | TTFT, healthy | TTFT, primary answers 503 | primary cut mid-stream: what the consumer shows |",
+  "| --- | --- | --- | --- |",
+  ...rows,
+].join("\n");
+console.log(`wrote ${writeResult("peer-comparison.md", report)}`);
