@@ -44,13 +44,9 @@ export function checkTargets(results: ScenarioResult[], questionsPerSecond: numb
         // only once it has been silent longer than it is when healthy: no rule that waits out its
         // healthy p99 can have fewer requests out by then than these (the ones that must fail, and
         // those sent while the first was still within its p99).
-        const hangFloor =
-          healthyP99 === undefined
-            ? undefined
-            : CONSECUTIVE_FAILURES + (questionsPerSecond * healthyP99) / 1000;
         const floor =
-          scenario.name.includes("hang") && hangFloor !== undefined
-            ? `; a hang is told from a slow answer only past the model's healthy p99 (${ms(healthyP99 as number)}), so at ${questionsPerSecond} questions/s no rule can send fewer than ${hangFloor.toFixed(1)}`
+          scenario.name.includes("hang") && healthyP99 !== undefined
+            ? `; a hang is told from a slow answer only past the model's healthy p99 (${ms(healthyP99)}), so at ${questionsPerSecond} questions/s no rule can send fewer than ${(CONSECUTIVE_FAILURES + (questionsPerSecond * healthyP99) / 1000).toFixed(1)}`
             : "";
         lines.push(
           `- ${scenario.name}, ${row.name}: at most ${CONSECUTIVE_FAILURES} requests reach the dead primary: ${mark(during <= CONSECUTIVE_FAILURES)} (${during} in the worst run${floor})`,

@@ -145,8 +145,11 @@ export class AttemptLauncher {
     const { health, trail } = this.#options;
     if (!loser.canLearn || loser.stalled()) {
       this.cancelLoser(loser);
-      const waitedMs = performance.now() - loser.started;
-      health.onLostRace?.(loser.model, { waitedMs, counted: loser.stalled() });
+      // Counted already as a stall, it is not counted again (its latency then goes unrecorded:
+      // rare, as a stall comes at 2 × the p99 and an auto hedge at the p98).
+      if (!loser.stalled()) {
+        health.onLostRace?.(loser.model, { waitedMs: performance.now() - loser.started });
+      }
       return;
     }
     this.#lost.add(loser.controller);

@@ -44,13 +44,12 @@ export interface HealthGate {
   onFailure(model: ResolvedModel, error: ClassifiedError): void;
   /**
    * The model's attempt, started first, had no first token after `waitedMs`, when a hedge on
-   * another model produced one: a timeout relative to that model (ModelHealth counts it as a
-   * `timeout` failure unless `counted`: it stalled, and was counted, already). `waitedMs` is a lower
-   * bound of its time to first token, kept with its latencies: without it, every race it loses
-   * would hide one of its slowest answers, and auto hedging, reading what is left, would hedge
-   * sooner and sooner.
+   * another model produced one, and could not be kept open to find out more (the model has no
+   * stall threshold yet): a timeout relative to that model (ModelHealth counts it as a `timeout`
+   * failure, with `waitedMs` as a lower bound of its time to first token). Not called for an
+   * attempt already counted as a stall.
    */
-  onLostRace?(model: ResolvedModel, race: { waitedMs: number; counted: boolean }): void;
+  onLostRace?(model: ResolvedModel, race: { waitedMs: number }): void;
   /** The model's attempt passed `stallAfterMs` with no first token: a timeout, counted now. */
   onStall?(model: ResolvedModel): void;
 }

@@ -151,15 +151,13 @@ export class ModelHealth implements HealthGate {
   }
 
   /**
-   * The model's attempt had no first token when a hedge started after it had already answered: a
-   * timeout relative to another model. Counted as one (unless it was, as a stall), so a model that
-   * has gone silent is skipped once it loses races in a row, instead of being sent every request
-   * that its hedge then wins. Its wait joins the model's latencies, as a lower bound of its first token.
+   * The model's attempt had no first token when a hedge started after it had already answered, and
+   * could not be kept open to learn more: a timeout relative to another model. Counted as one, so a
+   * model that has gone silent is skipped once it loses races in a row, instead of being sent every
+   * request that its hedge then wins. Its wait joins its latencies, as a lower bound.
    */
-  onLostRace(model: ResolvedModel, race: { waitedMs: number; counted: boolean }): void {
-    // Counted already as a stall, it stays one entry (its latency then goes unrecorded: rare, as a
-    // stall comes at 2 × the p99 and an auto hedge at the p98).
-    if (!race.counted) this.#recordFailure(model, "timeout", undefined, race.waitedMs);
+  onLostRace(model: ResolvedModel, race: { waitedMs: number }): void {
+    this.#recordFailure(model, "timeout", undefined, race.waitedMs);
   }
 
   /** An attempt that outlived the model's stall threshold without a token: counted as a timeout. */
