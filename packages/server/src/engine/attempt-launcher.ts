@@ -6,7 +6,6 @@ import type {
 import type { ResolvedModel } from "../config/fallback-config.js";
 import { type ClassifiedError, classifyError } from "../errors/classify-error.js";
 import type { HealthGate } from "../health/health-gate.js";
-import { lagAwareTimeout } from "../load/event-loop-lag.js";
 import { type OpenedAttempt, openAttempt } from "./open-attempt.js";
 import type { RunLifetime } from "./run-lifetime.js";
 import type { RunTrail } from "./run-trail.js";
@@ -76,15 +75,18 @@ export class AttemptLauncher {
     let stalled = false;
     let retired = false;
     const stallMs = health.stallAfterMs?.(model);
-    const clearStall =
+    const stall =
       stallMs === undefined
         ? undefined
-        : lagAwareTimeout(stallMs, () => {
-            stalled = true;
-            health.onStall?.(model);
-            if (retired)
-              controller.abort(new DOMException("it lost a race, then stalled", "AbortError"));
-          });
+        : {
+            afterMs: stallMs,
+            onStall: () => {
+              stalled = true;
+              health.onStall?.(model);
+              if (retired)
+                controller.abort(new DOMException("it lost a race, then stalled", "AbortError"));
+            },
+          };
     const run = async (): Promise<AttemptOutcome> => {
       let outcome: Awaited<ReturnType<typeof openAttempt>>;
       try {
@@ -95,6 +97,7 @@ export class AttemptLauncher {
           firstTokenTimeoutMs: Math.min(probeCap ?? Infinity, model.firstTokenTimeoutMs),
           callerAborted: () => lifetime.callerAborted,
           controller,
+          stall,
         });
       } catch (error) {
         // The model could not even be built (its key is missing): its endpoint cannot serve us.
@@ -105,7 +108,6 @@ export class AttemptLauncher {
           ms: 0,
         };
       }
-      clearStall?.();
       lifetime.untrack(controller);
       if (outcome.ok) return { ok: true, attempt: outcome, model };
       const error = lifetime.withStopReason(outcome.error);

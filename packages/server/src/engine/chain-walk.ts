@@ -64,23 +64,45 @@ export class ChainWalk {
     return this.#backoff;
   }
 
-  /** The model to attempt now, recording skips on the way; undefined at the end or on a stop. */
-  async next(): Promise<ResolvedModel | undefined> {
+  /**
+   * The model to attempt now, recording skips on the way; undefined at the end or on a stop. A
+   * promise only when health must ask the shared store: the first token's path awaits nothing it
+   * need not.
+   */
+  next(): ResolvedModel | undefined | Promise<ResolvedModel | undefined> {
     for (; this.#position < this.#chain.length || this.#takeLastResort(); this.#position++) {
       const model = this.#chain[this.#position] as ResolvedModel;
       if (this.#retry > 0) return model;
-      let reason = this.#skipReason(model);
-      if (!reason && !(await this.#admitted(model))) {
-        if (this.#lifetime.stopReason) return undefined;
-        reason = this.#health.unavailableReason?.(model) ?? "cooling_down";
+      const reason = this.#skipReason(model);
+      if (reason) {
+        this.#skip(model, reason);
+        continue;
       }
-      if (!reason) return model;
-      this.#trail.skip(model, reason);
-      if ((reason === "circuit_open" || reason === "unhealthy") && !this.resetting) {
-        this.#passedOverOpen.push(model);
-      }
+      const admitted = this.#admitted(model);
+      if (admitted === true) return model;
+      if (admitted !== false) return this.#nextAfter(model, admitted);
+      this.#skip(model, this.#health.unavailableReason?.(model) ?? "cooling_down");
     }
     return undefined;
+  }
+
+  /** `next`, once the shared store has answered whether `model` may be tried. */
+  async #nextAfter(
+    model: ResolvedModel,
+    admitted: Promise<boolean>,
+  ): Promise<ResolvedModel | undefined> {
+    if (await admitted) return model;
+    if (this.#lifetime.stopReason) return undefined;
+    this.#skip(model, this.#health.unavailableReason?.(model) ?? "cooling_down");
+    this.#position++;
+    return this.next();
+  }
+
+  #skip(model: ResolvedModel, reason: SkipReason): void {
+    this.#trail.skip(model, reason);
+    if ((reason === "circuit_open" || reason === "unhealthy") && !this.resetting) {
+      this.#passedOverOpen.push(model);
+    }
   }
 
   /** At the end of the chain: walks the models passed over for their circuit, once, if allowed. */
@@ -155,14 +177,15 @@ export class ChainWalk {
    * Asks health for a slot on the model (a probe may need the shared store: an await per model,
    * never per chunk), no longer than the run lives.
    */
-  async #admitted(model: ResolvedModel): Promise<boolean> {
+  #admitted(model: ResolvedModel): boolean | Promise<boolean> {
     const admitted = this.#health.admit(model, {
       force: this.resetting,
       ignoreCooldown: this.resetting && this.#settings.whenAllCoolingDown === "try_anyway",
     });
     if (typeof admitted === "boolean") return admitted;
-    const answer = await this.#lifetime.race(admitted);
-    return answer === true && !this.#lifetime.stopReason;
+    return this.#lifetime
+      .race(admitted)
+      .then((answer) => answer === true && !this.#lifetime.stopReason);
   }
 
   /** Reasons of this request's own to pass a model over; health is asked separately. */

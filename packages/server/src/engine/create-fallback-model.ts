@@ -58,12 +58,17 @@ export function createFallbackModel(options: FallbackModelOptions): LanguageMode
     .map(([key, value]) => `${key}=${value}`)
     .join(",");
 
-  const stream = async (callOptions: LanguageModelV4CallOptions, onEvent?: FallbackEventHandler) =>
-    (await engine).stream({
+  // Not async: an engine already made is called without a step in between.
+  const stream = (callOptions: LanguageModelV4CallOptions, onEvent?: FallbackEventHandler) => {
+    const request = {
       callOptions,
       selector,
       onEvent: mergeEventHandlers(options.onEvent, onEvent),
-    });
+    };
+    return engine instanceof Promise
+      ? engine.then((loaded) => loaded.stream(request))
+      : engine.stream(request);
+  };
 
   return {
     specificationVersion: "v4",

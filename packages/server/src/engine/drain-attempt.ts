@@ -8,25 +8,52 @@ import type { RunLifetime } from "./run-lifetime.js";
 
 export type DrainOutcome = { finish: FinishPart } | { error: ClassifiedError; cause: unknown };
 
+/** The consumer's demand, as FallbackOutput gives it: see `FallbackOutput.demand`. */
+export type Demand = {
+  /**
+   * undefined while the consumer's queue holds at most `slack` parts beyond its high-water mark;
+   * else resolves when the consumer has read it empty.
+   */
+  wait(slack: number): Promise<void> | undefined;
+  /** Ends a wait at once (the attempt was aborted). */
+  release(): void;
+};
+
+/**
+ * How far the drain may run ahead of a slower consumer before it waits for it to catch up: a
+ * slow client holds at most this many parts here (the socket's flow control holds the model
+ * back), and a fast model costs one wait per this many parts rather than one per part.
+ */
+const SLACK_PARTS = 16;
+
 /**
  * Reads a committed attempt to its finish, handing each part to `forward`, under the idle timeout
- * between chunks. The per-chunk path: one read, one failure check, one forward; no promise race
+ * between chunks, and no further ahead of the consumer than SLACK_PARTS. It starts once the
+ * consumer has read the head, so the first token is not kept waiting behind reads of the rest.
+ * The per-chunk path: one demand check, one read, one failure check, one forward; no promise race
  * and no timer work per chunk (one idle timer per attempt, re-armed only when it fires early).
+ * Time spent waiting for the consumer is not the model's silence.
  */
 export async function drainAttempt(options: {
   attempt: OpenedAttempt;
   idleTimeoutMs: number;
   lifetime: RunLifetime;
   forward: (part: LanguageModelV4StreamPart) => void;
+  demand: Demand;
 }): Promise<DrainOutcome> {
-  const { attempt, idleTimeoutMs: idleMs, lifetime, forward } = options;
+  const { attempt, idleTimeoutMs: idleMs, lifetime, forward, demand } = options;
   const { reader, controller } = attempt;
   lifetime.track(controller); // a stop (deadline, cancel) aborts the committed attempt too
   let lastChunkAt = performance.now();
   let idleTimer: ReturnType<typeof setTimeout>;
   // The server's own stalls since the timer was armed do not count as the model's silence.
   let stallMark = eventLoopLag.stalledMs();
+  let waitingForConsumer = false;
   const checkIdle = () => {
+    if (waitingForConsumer) {
+      idleTimer = setTimeout(checkIdle, idleMs);
+      return;
+    }
     const stall = eventLoopLag.stalledMs() - stallMark;
     const quietMs = performance.now() - lastChunkAt - Math.min(stall, idleMs);
     stallMark += stall;
@@ -34,12 +61,20 @@ export async function drainAttempt(options: {
     else idleTimer = setTimeout(checkIdle, idleMs - quietMs);
   };
   idleTimer = setTimeout(checkIdle, idleMs);
-  // On abort, cancelling the reader ends the pending read: one listener per attempt.
-  const onAbort = () => reader.cancel().catch(() => {});
-  controller.signal.addEventListener("abort", onAbort, { once: true });
-  if (controller.signal.aborted) onAbort();
+  // The attempt's one abort listener cancels the reader, ending a pending read; a wait for the
+  // consumer is ended here.
+  attempt.onAbort = demand.release;
+  if (controller.signal.aborted) reader.cancel().catch(() => {});
   try {
-    for (;;) {
+    for (let slack = 0; ; slack = SLACK_PARTS) {
+      const wanted = demand.wait(slack);
+      if (wanted) {
+        waitingForConsumer = true;
+        await wanted;
+        waitingForConsumer = false;
+        lastChunkAt = performance.now();
+        stallMark = eventLoopLag.stalledMs();
+      }
       const { done, value } = await reader.read();
       if (done) throw endOfStream(controller);
       lastChunkAt = performance.now();
@@ -55,7 +90,7 @@ export async function drainAttempt(options: {
     return { error: lifetime.withStopReason(error), cause };
   } finally {
     clearTimeout(idleTimer);
-    controller.signal.removeEventListener("abort", onAbort);
+    attempt.onAbort = undefined;
     lifetime.untrack(controller);
   }
 }

@@ -1,6 +1,6 @@
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import type { FallbackConfig, ResolvedModel } from "../config/fallback-config.js";
-import { type ChainSelector, selectChain } from "../config/select-chain.js";
+import type { ChainSelector } from "../config/select-chain.js";
 import type { HealthGate } from "../health/health-gate.js";
 import { ModelHealth } from "../health/model-health.js";
 import { RetryBudget } from "../load/retry-budget.js";
@@ -12,8 +12,13 @@ import {
 import { consoleLogger, type Logger } from "../runtime/logger.js";
 import { processEnv } from "../runtime/node-builtin.js";
 import { FallbackTelemetry, type TelemetryOptions } from "../telemetry/fallback-telemetry.js";
+import { ChainCache } from "./chain-cache.js";
 import type { FallbackEventHandler } from "./fallback-events.js";
-import { type FallbackStreamResult, streamWithFallback } from "./fallback-run.js";
+import {
+  type FallbackRunOptions,
+  type FallbackStreamResult,
+  streamWithFallback,
+} from "./fallback-run.js";
 import { mergeEventHandlers } from "./merge-event-handlers.js";
 
 export type FallbackEngineOptions = ModelFactoryOptions & {
@@ -76,33 +81,33 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
     }
     return hint;
   };
+  const chains = new ChainCache(config);
+  const runOptions = (request: FallbackRequest): FallbackRunOptions => ({
+    chain: orderChain(chains.get(request.selector), config, health),
+    callOptions: request.callOptions,
+    settings: config.settings,
+    languageModel,
+    health,
+    onEvent: mergeEventHandlers(telemetry?.begin(), options.onEvent, request.onEvent),
+    ...(options.random && { random: options.random }),
+    authHint,
+    budget,
+  });
   return {
     config,
     health,
-    chain: (selector) => selectChain(config, selector),
+    chain: (selector) => [...chains.get(selector)],
     coolingDownUntil(selector) {
       if (config.settings.whenAllCoolingDown !== "fail_fast" || !health.coolingDownUntil) return;
       let earliest: number | undefined;
-      for (const model of selectChain(config, selector)) {
+      for (const model of chains.get(selector)) {
         const until = health.coolingDownUntil(model);
         if (until === undefined) return undefined;
         earliest = Math.min(earliest ?? until, until);
       }
       return earliest;
     },
-    stream(request) {
-      return streamWithFallback({
-        chain: orderChain(selectChain(config, request.selector), config, health),
-        callOptions: request.callOptions,
-        settings: config.settings,
-        languageModel,
-        health,
-        onEvent: mergeEventHandlers(telemetry?.begin(), options.onEvent, request.onEvent),
-        ...(options.random && { random: options.random }),
-        authHint,
-        budget,
-      });
-    },
+    stream: (request) => streamWithFallback(runOptions(request)),
   };
 }
 
@@ -135,11 +140,11 @@ function keyHint(
  * With `health_sorted`: the chain ordered by recent success rate, best first (a stable sort, so equally healthy models keep their configured order).
  */
 function orderChain(
-  chain: ResolvedModel[],
+  chain: readonly ResolvedModel[],
   config: FallbackConfig,
   health: HealthGate,
-): ResolvedModel[] {
+): readonly ResolvedModel[] {
   if (!config.settings.healthSorted || !health.successRate) return chain;
   const rate = new Map(chain.map((m) => [m.id, health.successRate?.(m) ?? 1]));
-  return chain.sort((a, b) => (rate.get(b.id) ?? 1) - (rate.get(a.id) ?? 1));
+  return [...chain].sort((a, b) => (rate.get(b.id) ?? 1) - (rate.get(a.id) ?? 1));
 }

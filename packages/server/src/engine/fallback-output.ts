@@ -1,5 +1,6 @@
 import type { JSONObject, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import type { ResolvedModel } from "../config/fallback-config.js";
+import type { Demand } from "./drain-attempt.js";
 
 type Part = LanguageModelV4StreamPart;
 type TextEnd = Extract<Part, { type: "text-end" }>;
@@ -40,6 +41,8 @@ export class FallbackOutput {
   #partialText = "";
   /** While a continuation streams: its first text block's id, and the open block it continues. */
   #continuation: { from: string | undefined; into: string } | undefined;
+  /** Wakes the drain waiting for the consumer to want more (see `demand`). */
+  #wakeDrain: (() => void) | undefined;
 
   private readonly keepText: boolean;
   private readonly metadata: () => JSONObject;
@@ -59,8 +62,10 @@ export class FallbackOutput {
       start: (controller) => {
         this.#controller = controller;
       },
+      pull: () => this.demand.release(),
       cancel: () => {
         this.#writable = false;
+        this.demand.release();
         onCancel();
       },
     });
@@ -73,6 +78,25 @@ export class FallbackOutput {
   get partialText(): string {
     return this.#partialText;
   }
+
+  /**
+   * Backpressure for the drain (see `Demand`): the consumer's queue may hold `slack` parts beyond
+   * its high-water mark; past that the drain waits until it is read empty (a pull), cancelled, or
+   * `release` is called (a stop). The check is one getter; there is no promise on the hot path.
+   */
+  readonly demand: Demand = {
+    wait: (slack) => {
+      if (!this.#writable || (this.#controller.desiredSize ?? 1) > -slack) return undefined;
+      return new Promise((resolve) => {
+        this.#wakeDrain = resolve;
+      });
+    },
+    release: () => {
+      const wake = this.#wakeDrain;
+      this.#wakeDrain = undefined;
+      wake?.();
+    },
+  };
 
   /** An attempt starts feeding the stream; `into` makes its first text block continue that open one. */
   beginAttempt(into?: string): void {

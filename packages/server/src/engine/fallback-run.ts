@@ -82,6 +82,9 @@ class FallbackRun {
   #graceLeft = true;
   #answeredBy: string | undefined;
   #resolveDone!: (summary: FallbackRunSummary) => void;
+  readonly #done = new Promise<FallbackRunSummary>((resolve) => {
+    this.#resolveDone = resolve;
+  });
 
   constructor(options: FallbackRunOptions) {
     this.#options = options;
@@ -122,28 +125,40 @@ class FallbackRun {
   }
 
   async start(): Promise<FallbackStreamResult> {
-    const done = new Promise<FallbackRunSummary>((resolve) => {
-      this.#resolveDone = resolve;
-    });
-    this.#options.budget?.recordRequest();
-    const cooling = this.#allCoolingDown();
-    if (cooling) {
-      this.#end(undefined);
-      throw cooling;
-    }
-    const first = await this.#acquire(this.#options.callOptions.prompt);
+    const first = await this.#first();
     if (!first.ok) {
       this.#end(undefined);
       throw first.error;
     }
-    this.#forwardHead(first);
-    this.#pump(first).catch((error: unknown) => {
-      // A bug here must end the answer with an error, not hang it or crash the process.
-      this.#output.fail(error);
-      this.#end(undefined);
-    });
+    this.#commit(first);
     const { request, response } = first.attempt.result;
-    return { stream: this.#output.stream, request, response, firstModel: first.model, done };
+    return {
+      stream: this.#output.stream,
+      request,
+      response,
+      firstModel: first.model,
+      done: this.#done,
+    };
+  }
+
+  /** The run up to its first output: the cooling-down check, then the walk. */
+  async #first(): Promise<Acquired> {
+    this.#options.budget?.recordRequest();
+    const cooling = this.#allCoolingDown();
+    if (cooling) return { ok: false, error: cooling };
+    return this.#acquire(this.#options.callOptions.prompt);
+  }
+
+  /** An attempt gave output: it is forwarded, and read to the end from now on. */
+  #commit(first: Committed): void {
+    this.#forwardHead(first);
+    this.#pump(first).catch((error: unknown) => this.#failOnBug(error));
+  }
+
+  /** A bug here must end the answer with an error, not hang it or crash the process. */
+  #failOnBug(error: unknown): void {
+    this.#output.fail(error);
+    this.#end(undefined);
   }
 
   /**
@@ -155,7 +170,8 @@ class FallbackRun {
     let last = after;
     for (;;) {
       if (this.#lifetime.stopReason) return { ok: false, error: this.#failures.stoppedError(last) };
-      const model = await this.#walk.next();
+      const next = this.#walk.next();
+      const model = next instanceof Promise ? await next : next;
       if (this.#lifetime.stopReason) return { ok: false, error: this.#failures.stoppedError(last) };
       if (!model) return { ok: false, error: this.#failures.exhaustedError(last) };
       if (this.#attempts++ > 0 && !this.#mayAttemptAgain()) {
@@ -231,6 +247,7 @@ class FallbackRun {
             idleTimeoutMs: model.idleTimeoutMs,
             lifetime: this.#lifetime,
             forward: (part) => this.#output.forward(part, current),
+            demand: this.#output.demand,
           });
       const ms = performance.now() - attempt.startedAt;
       const retry = this.#walk.retry;

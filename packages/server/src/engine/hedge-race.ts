@@ -2,7 +2,12 @@ import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
 import type { HedgingSettings, ResolvedModel } from "../config/fallback-config.js";
 import type { HealthGate } from "../health/health-gate.js";
 import { lagAwareTimeout } from "../load/event-loop-lag.js";
-import type { AttemptLauncher, AttemptOutcome, Failure } from "./attempt-launcher.js";
+import type {
+  AttemptLauncher,
+  AttemptOutcome,
+  Failure,
+  PendingAttempt,
+} from "./attempt-launcher.js";
 import type { ChainWalk } from "./chain-walk.js";
 
 /**
@@ -37,7 +42,7 @@ export class HedgeRace {
    * One attempt on `model`, hedged when hedging is on. `onFirstFailure` gets the failure of the
    * first attempt to settle while the other still runs: false means the run stops there.
    */
-  async attempt(
+  attempt(
     model: ResolvedModel,
     prompt: LanguageModelV4Prompt,
     onFirstFailure: (failure: Failure) => boolean,
@@ -45,7 +50,19 @@ export class HedgeRace {
     const retry = this.#walk.retry;
     const primary = this.#launcher.start(model, { prompt, retry, hedge: false });
     const delay = retry > 0 ? undefined : this.#delay(model);
+    // Unhedged, the attempt's own promise: no async step of ours between it and the run.
     if (delay === undefined) return primary.promise;
+    return this.#race(primary, prompt, delay, onFirstFailure);
+  }
+
+  /** The attempt, and a hedge if it has no first token after `delay`. */
+  async #race(
+    primary: PendingAttempt,
+    prompt: LanguageModelV4Prompt,
+    delay: number,
+    onFirstFailure: (failure: Failure) => boolean,
+  ): Promise<AttemptOutcome> {
+    const { model } = primary;
     // Lag-aware like the first-token timeout: the server's own stalls are no sign the model is slow.
     let clearTimer: (() => void) | undefined;
     const fired = await Promise.race([

@@ -7,7 +7,6 @@ import type {
 import { AttemptTimeoutError } from "../errors/attempt-errors.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
 import { lagAwareTimeout } from "../load/event-loop-lag.js";
-import { abortPromise } from "./abort-promise.js";
 import { endOfStream, failureOfPart, settleFailedRead } from "./attempt-parts.js";
 
 /** An attempt that produced output: its reader, the parts read so far, and how to stop it. */
@@ -19,6 +18,11 @@ export type OpenedAttempt = {
   /** Set when the stream finished before any output: a complete, empty answer. */
   finish: Extract<LanguageModelV4StreamPart, { type: "finish" }> | undefined;
   controller: AbortController;
+  /**
+   * Called when the controller aborts, after the reader is cancelled: whoever reads the attempt
+   * next (the drain) sets it, so one listener serves the attempt's whole life.
+   */
+  onAbort: (() => void) | undefined;
   result: Omit<LanguageModelV4StreamResult, "stream">;
   /** performance.now() when the attempt started. */
   startedAt: number;
@@ -50,6 +54,12 @@ export type OpenAttemptOptions = {
   callerAborted: () => boolean;
   /** The attempt's own controller, aborted by its timeouts and by the run (deadline, cancel). */
   controller: AbortController;
+  /**
+   * The model's stall threshold, if it has one shorter than the first-token timeout: `onStall` is
+   * called when it passes without a first token, and the attempt goes on waiting. (One timer does
+   * both, so an attempt on the happy path arms one.)
+   */
+  stall?: { afterMs: number; onStall: () => void } | undefined;
 };
 
 /**
@@ -59,22 +69,43 @@ export type OpenAttemptOptions = {
 export async function openAttempt(
   options: OpenAttemptOptions,
 ): Promise<OpenedAttempt | FailedAttempt> {
-  const { model, controller, firstTokenTimeoutMs } = options;
+  const { model, controller, firstTokenTimeoutMs, stall } = options;
   const started = performance.now();
   // The server's own stalls do not count against the model.
-  const clearTimer = lagAwareTimeout(firstTokenTimeoutMs, () =>
-    controller.abort(new AttemptTimeoutError("first_token", firstTokenTimeoutMs)),
-  );
+  const timeOut = () =>
+    controller.abort(new AttemptTimeoutError("first_token", firstTokenTimeoutMs));
+  let clearTimer =
+    stall && stall.afterMs < firstTokenTimeoutMs
+      ? lagAwareTimeout(stall.afterMs, () => {
+          stall.onStall();
+          if (!controller.signal.aborted) {
+            clearTimer = lagAwareTimeout(firstTokenTimeoutMs - stall.afterMs, timeOut);
+          }
+        })
+      : lagAwareTimeout(firstTokenTimeoutMs, timeOut);
   let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart> | undefined;
-  // On abort, cancelling the reader ends a pending read, even of a stream that ignores the signal.
-  const onAbort = () => reader?.cancel().catch(() => {});
+  let opened: OpenedAttempt | undefined;
+  let stopWaiting: ((reason: unknown) => void) | undefined;
+  // One listener for the attempt's life. An abort ends the wait for doStream (a model that ignores
+  // the signal cannot hang us), cancels the reader (ending a pending read, even of a stream that
+  // ignores the signal), then tells whoever reads the attempt now. Never removed: the signal is
+  // the attempt's own, and the listener goes with it.
+  const onAbort = () => {
+    stopWaiting?.(controller.signal.reason);
+    reader?.cancel().catch(() => {});
+    opened?.onAbort?.();
+  };
   controller.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    // A model whose doStream ignores the signal cannot hang us either.
-    const { stream, ...result } = await Promise.race([
-      model.doStream({ ...options.callOptions, abortSignal: controller.signal }),
-      abortPromise(controller.signal),
-    ]);
+    const pending = model.doStream({ ...options.callOptions, abortSignal: controller.signal });
+    const { stream, ...result } = await new Promise<LanguageModelV4StreamResult>(
+      (resolve, reject) => {
+        stopWaiting = reject;
+        pending.then(resolve, reject);
+        if (controller.signal.aborted) reject(controller.signal.reason);
+      },
+    );
+    stopWaiting = undefined;
     reader = stream.getReader();
     const head: LanguageModelV4StreamPart[] = [];
     for (;;) {
@@ -86,7 +117,18 @@ export async function openAttempt(
       if (!finish) head.push(value);
       if (finish || isOutput(value)) {
         const ttftMs = performance.now() - started;
-        return { ok: true, reader, head, finish, controller, result, startedAt: started, ttftMs };
+        opened = {
+          ok: true,
+          reader,
+          head,
+          finish,
+          controller,
+          onAbort: undefined,
+          result,
+          startedAt: started,
+          ttftMs,
+        };
+        return opened;
       }
     }
   } catch (thrown) {
@@ -94,6 +136,5 @@ export async function openAttempt(
     return { ok: false, ...failed, ms: performance.now() - started };
   } finally {
     clearTimer();
-    controller.signal.removeEventListener("abort", onAbort);
   }
 }
