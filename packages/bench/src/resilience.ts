@@ -89,7 +89,7 @@ for (const scenario of chosen) {
     ].join("\n\n"),
   );
 }
-const targets = checkTargets(results, rate);
+const targets = checkTargets(results);
 console.log(targets);
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);
 if (smoke) {

@@ -84,7 +84,7 @@ function targets(results: PhaseResult[]): string {
     oursKb === undefined || plainKb === undefined
       ? "- not measured: live heap per open stream needs two levels (its slope between them)."
       : !(oursKb > 0 && plainKb > 0)
-        ? `- not measured: live heap per open stream, the slope of the open-stream heap from ${low} to ${top} streams, came out ${fixed(oursKb)} KB (fallback) and ${fixed(plainKb)} KB (plain): the heap's wander between phases exceeded what the streams hold.`
+        ? `- not measured: live heap per open stream, the slope of the open-stream heap from ${low} to ${top} streams, came out ${fixed(oursKb)} KB (fallback) and ${fixed(plainKb)} KB (plain): the heap's wander between phases exceeded what the streams hold. \`pnpm memory\` measures it where the heap holds still: [memory-per-stream.md](memory-per-stream.md).`
         : line(
             oursKb / plainKb <= 1.1,
             `live heap per open stream (the slope of the open-stream heap from ${low} to ${top} streams) within 10 % of the plain route: ${fixed(oursKb)} against ${fixed(plainKb)} KB (×${fixed(oursKb / plainKb, 2)}).`,

@@ -149,6 +149,41 @@ const circuitBreakerSchema = z.strictObject({
     .describe(
       "A silent model is noticed before its first-token timeout: an attempt still without a first token after p99_multiple × the model's recent p99 counts as a timeout against the model then (it goes on waiting until its own timeout, and is not counted twice). So a model that hangs opens its circuit after consecutive_failures stalls, not after as many full timeouts while every new request is sent to it. off: only the timeout counts.",
     ),
+  silence: z
+    .union(
+      [
+        z.literal("off"),
+        z.strictObject({
+          waiting: z
+            .number()
+            .int()
+            .min(1)
+            .optional()
+            .describe(
+              "Attempts waiting for a first token at once (default: consecutive_failures).",
+            ),
+          quantile: z
+            .number()
+            .gt(0)
+            .lt(1)
+            .default(0.9)
+            .describe(
+              "The oldest of them has waited longer than this quantile of the model's recent time to first token.",
+            ),
+          min_samples: z
+            .number()
+            .int()
+            .min(1)
+            .default(20)
+            .describe("First tokens the health window must hold before its quantile is trusted."),
+        }),
+      ],
+      { error: 'expected "off" or { waiting?, quantile?, min_samples? }' },
+    )
+    .prefault({})
+    .describe(
+      "A model gone silent is passed over at once: when `waiting` attempts on it wait for a first token, none of its attempts has had one since the oldest of them began, and that one has waited past the `quantile` of the model's recent time to first token, new requests go to the next model (a skip, `silent`, not a failure) until the model answers again. The attempts already sent are counted as usual (stalls, timeouts), so the circuit opens as before; meanwhile no more requests are sent into the silence. Burst arrivals are not silence: the oldest must have waited. Per instance. off: no such rule.",
+    ),
   reset_when_all_open: z
     .boolean()
     .default(true)

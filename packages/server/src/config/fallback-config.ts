@@ -90,6 +90,10 @@ export type ResolvedSettings = {
     readonly stallAfter:
       | { readonly p99Multiple: number; readonly floorMs: number; readonly minSamples: number }
       | undefined;
+    /** undefined: off. */
+    readonly silence:
+      | { readonly waiting: number; readonly quantile: number; readonly minSamples: number }
+      | undefined;
   };
   readonly errorRules: Readonly<Record<ConfigurableErrorKind, ErrorAction>>;
 };

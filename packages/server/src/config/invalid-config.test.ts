@@ -80,6 +80,18 @@ const cases: [string, unknown, string[]][] = [
     ["fallback.settings.circuit_breaker.stall_after.p99_multiple: must be greater than 1"],
   ],
   [
+    "silence neither off nor an object",
+    { fallback: { ...base, settings: { circuit_breaker: { silence: "on" } } } },
+    [
+      'fallback.settings.circuit_breaker.silence: expected "off" or { waiting?, quantile?, min_samples? }',
+    ],
+  ],
+  [
+    "silence quantile of 1",
+    { fallback: { ...base, settings: { circuit_breaker: { silence: { quantile: 1 } } } } },
+    ["fallback.settings.circuit_breaker.silence.quantile: must be less than 1"],
+  ],
+  [
     "hedge load with a fixed delay",
     { fallback: { ...base, settings: { hedging: { after_ms: 500, max_extra_load: 0.05 } } } },
     [

@@ -381,6 +381,14 @@ function resolveSettings(
               floorMs: cb.stall_after.floor_seconds * 1000,
               minSamples: cb.stall_after.min_samples,
             },
+      silence:
+        cb.silence === "off"
+          ? undefined
+          : {
+              waiting: cb.silence.waiting ?? cb.consecutive_failures,
+              quantile: cb.silence.quantile,
+              minSamples: cb.silence.min_samples,
+            },
     },
     errorRules: { ...DEFAULT_ERROR_RULES, ...s.error_rules },
   };

@@ -72,6 +72,7 @@ export class AttemptLauncher {
     const controller = new AbortController();
     lifetime.track(controller);
     const started = performance.now();
+    const endWait = health.onWaiting?.(model);
     let stalled = false;
     let retired = false;
     const stallMs = health.stallAfterMs?.(model);
@@ -109,6 +110,7 @@ export class AttemptLauncher {
         };
       }
       lifetime.untrack(controller);
+      endWait?.(outcome.ok);
       if (outcome.ok) return { ok: true, attempt: outcome, model };
       const error = lifetime.withStopReason(outcome.error);
       if (!this.#lost.has(controller)) {

@@ -26,7 +26,7 @@ export class ChainWalk {
   #retry = 0;
   #backoff: ExponentialBackoff;
   readonly #skippedEndpoints = new Set<string>();
-  /** Models passed over for their circuit or success rate, for the last resort. */
+  /** Models passed over for their circuit, success rate or silence, for the last resort. */
   readonly #passedOverOpen: ResolvedModel[] = [];
   #lastResort = false;
   #minContextWindow: number | undefined;
@@ -100,7 +100,10 @@ export class ChainWalk {
 
   #skip(model: ResolvedModel, reason: SkipReason): void {
     this.#trail.skip(model, reason);
-    if ((reason === "circuit_open" || reason === "unhealthy") && !this.resetting) {
+    if (
+      (reason === "circuit_open" || reason === "unhealthy" || reason === "silent") &&
+      !this.resetting
+    ) {
       this.#passedOverOpen.push(model);
     }
   }

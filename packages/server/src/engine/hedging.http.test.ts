@@ -56,13 +56,21 @@ describe("hedged first tokens", () => {
   });
 
   describe("a primary with a record that loses races: slow or silent is found out, not guessed", () => {
-    /** A with 20 first tokens at 10 ms seen (its stall threshold: the 0.3 s floor), hedged at 50 ms. */
+    /**
+     * A with 20 first tokens at 10 ms seen (its stall threshold: the 0.3 s floor), hedged at 50 ms.
+     * The silence rule is off: these are about what a lost race says of A (with it on, A would
+     * also be skipped while two lost attempts wait; silence.http.test.ts covers that).
+     */
     async function recorded() {
       const engine = createFallbackEngine({
         config: fakeConfig(upstream, [A, B, C], {
           settings: {
             hedging: { after_ms: 50 },
-            circuit_breaker: { consecutive_failures: 2, stall_after: { floor_seconds: 0.3 } },
+            circuit_breaker: {
+              consecutive_failures: 2,
+              stall_after: { floor_seconds: 0.3 },
+              silence: "off",
+            },
           },
         }),
         env: FAKE_ENV,

@@ -6,6 +6,7 @@ export type SkipReason =
   | "cooling_down" // rate-limited: its Retry-After has not passed
   | "circuit_open" // its circuit is open (or its one probe is already running)
   | "unhealthy" // its success rate in the health window is below skip_threshold
+  | "silent" // attempts on it are waiting for a first token and none has had one (see circuit_breaker.silence)
   | "context_too_small" // after a context-length failure, its window is no larger
   | "deadline"; // no time left within the total deadline
 

@@ -23,7 +23,9 @@ export interface HealthGate {
   /** Until when (epoch ms) the model is rate-limited, while it is; else undefined. */
   coolingDownUntil?(model: ResolvedModel): number | undefined;
   /** Why the model is not available (for the trail). Default: cooling_down. */
-  unavailableReason?(model: ResolvedModel): "cooling_down" | "circuit_open" | "unhealthy";
+  unavailableReason?(
+    model: ResolvedModel,
+  ): "cooling_down" | "circuit_open" | "unhealthy" | "silent";
   /** A cap on this attempt's time to first token: a half-open probe has its own timeout. */
   attemptTimeoutMs?(model: ResolvedModel): number | undefined;
   /** The model's success rate in the health window (1 without data), for `health_sorted`. */
@@ -52,4 +54,10 @@ export interface HealthGate {
   onLostRace?(model: ResolvedModel, race: { waitedMs: number }): void;
   /** The model's attempt passed `stallAfterMs` with no first token: a timeout, counted now. */
   onStall?(model: ResolvedModel): void;
+  /**
+   * An attempt on the model begins waiting for its first token; the result, if any, is called
+   * when the wait ends (`firstToken`: it came; false: the attempt failed or was stopped first).
+   * What lets health see a model gone silent while its attempts are still waiting.
+   */
+  onWaiting?(model: ResolvedModel): ((firstToken: boolean) => void) | undefined;
 }

@@ -18,6 +18,7 @@ import type { HealthGate } from "./health-gate.js";
 import { HealthHistory, HISTORY_BUCKETS } from "./health-history.js";
 import type { HealthChanges, HealthStore, SharedHealth } from "./health-store.js";
 import { OutcomeWindow } from "./outcome-window.js";
+import { SilenceWatch } from "./silence-watch.js";
 
 export type { ModelHealthSnapshot };
 
@@ -49,6 +50,7 @@ export class ModelHealth implements HealthGate {
   readonly #histories = new Map<string, HealthHistory>();
   readonly #circuits = new Map<string, CircuitState>();
   readonly #cooling = new Map<string, number>();
+  readonly #silence = new SilenceWatch();
   readonly #breaker: BreakerSettings;
   readonly #now: () => number;
   readonly #store: HealthStore | undefined;
@@ -96,6 +98,7 @@ export class ModelHealth implements HealthGate {
   ): boolean | Promise<boolean> {
     const now = this.#now();
     if (!options.ignoreCooldown && this.#isCooling(model.id, now)) return false;
+    if (!options.force && this.#silent(model, now)) return false;
     const circuit = this.#circuit(model.id);
     const taken = admit(circuit, now, this.#breakerFor(model), options.force);
     if (!taken.admitted) return false;
@@ -112,9 +115,17 @@ export class ModelHealth implements HealthGate {
     });
   }
 
-  unavailableReason(model: ResolvedModel): "cooling_down" | "circuit_open" | "unhealthy" {
-    const state = this.#state(model, this.#now());
-    return state === "available" ? "cooling_down" : state;
+  unavailableReason(
+    model: ResolvedModel,
+  ): "cooling_down" | "circuit_open" | "unhealthy" | "silent" {
+    const now = this.#now();
+    const state = this.#state(model, now);
+    if (state !== "available") return state;
+    return this.#silent(model, now) ? "silent" : "cooling_down";
+  }
+
+  onWaiting(model: ResolvedModel): ((firstToken: boolean) => void) | undefined {
+    return this.config.settings.circuitBreaker.silence && this.#silence.waiting(model.id);
   }
 
   coolingDownUntil(model: ResolvedModel): number | undefined {
@@ -244,6 +255,7 @@ export class ModelHealth implements HealthGate {
   /** Forgets everything this instance knows (a demo's "reset", a test's clean slate). */
   reset(): void {
     this.#windows.clear();
+    this.#silence.clear();
     this.#histories.clear();
     this.#cooling.clear();
     for (const id of this.#circuits.keys()) if (this.#store) this.#pending.circuits.set(id, CLOSED);
@@ -325,6 +337,19 @@ export class ModelHealth implements HealthGate {
         : "circuit_open";
     }
     return "available";
+  }
+
+  /**
+   * circuit_breaker.silence: attempts waiting for a first token pile up on a closed circuit, none
+   * answered since the oldest began, and it has waited past the model's usual first token.
+   */
+  #silent(model: ResolvedModel, now: number): boolean {
+    const rule = this.config.settings.circuitBreaker.silence;
+    if (!rule || this.#circuit(model.id).state !== "closed") return false;
+    const window = this.#window(model.id);
+    if (window.ttftPercentiles(now).samples < rule.minSamples) return false;
+    const afterMs = window.ttftQuantile(rule.quantile, now);
+    return afterMs !== undefined && this.#silence.silent(model.id, rule.waiting, afterMs);
   }
 
   #isCooling(modelId: string, now: number): boolean {
