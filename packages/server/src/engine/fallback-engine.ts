@@ -14,11 +14,7 @@ import { processEnv } from "../runtime/node-builtin.js";
 import { FallbackTelemetry, type TelemetryOptions } from "../telemetry/fallback-telemetry.js";
 import { ChainCache } from "./chain-cache.js";
 import type { FallbackEventHandler } from "./fallback-events.js";
-import {
-  type FallbackRunOptions,
-  type FallbackStreamResult,
-  streamWithFallback,
-} from "./fallback-run.js";
+import { type FallbackStreamResult, streamWithFallback } from "./fallback-run.js";
 import { mergeEventHandlers } from "./merge-event-handlers.js";
 
 export type FallbackEngineOptions = ModelFactoryOptions & {
@@ -82,17 +78,6 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
     return hint;
   };
   const chains = new ChainCache(config);
-  const runOptions = (request: FallbackRequest): FallbackRunOptions => ({
-    chain: orderChain(chains.get(request.selector), config, health),
-    callOptions: request.callOptions,
-    settings: config.settings,
-    languageModel,
-    health,
-    onEvent: mergeEventHandlers(telemetry?.begin(), options.onEvent, request.onEvent),
-    ...(options.random && { random: options.random }),
-    authHint,
-    budget,
-  });
   return {
     config,
     health,
@@ -107,7 +92,19 @@ export function createFallbackEngine(options: FallbackEngineOptions): FallbackEn
       }
       return earliest;
     },
-    stream: (request) => streamWithFallback(runOptions(request)),
+    stream(request) {
+      return streamWithFallback({
+        chain: orderChain(chains.get(request.selector), config, health),
+        callOptions: request.callOptions,
+        settings: config.settings,
+        languageModel,
+        health,
+        onEvent: mergeEventHandlers(telemetry?.begin(), options.onEvent, request.onEvent),
+        ...(options.random && { random: options.random }),
+        authHint,
+        budget,
+      });
+    },
   };
 }
 

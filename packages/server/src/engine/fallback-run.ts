@@ -82,9 +82,6 @@ class FallbackRun {
   #graceLeft = true;
   #answeredBy: string | undefined;
   #resolveDone!: (summary: FallbackRunSummary) => void;
-  readonly #done = new Promise<FallbackRunSummary>((resolve) => {
-    this.#resolveDone = resolve;
-  });
 
   constructor(options: FallbackRunOptions) {
     this.#options = options;
@@ -125,40 +122,28 @@ class FallbackRun {
   }
 
   async start(): Promise<FallbackStreamResult> {
-    const first = await this.#first();
+    const done = new Promise<FallbackRunSummary>((resolve) => {
+      this.#resolveDone = resolve;
+    });
+    this.#options.budget?.recordRequest();
+    const cooling = this.#allCoolingDown();
+    if (cooling) {
+      this.#end(undefined);
+      throw cooling;
+    }
+    const first = await this.#acquire(this.#options.callOptions.prompt);
     if (!first.ok) {
       this.#end(undefined);
       throw first.error;
     }
-    this.#commit(first);
-    const { request, response } = first.attempt.result;
-    return {
-      stream: this.#output.stream,
-      request,
-      response,
-      firstModel: first.model,
-      done: this.#done,
-    };
-  }
-
-  /** The run up to its first output: the cooling-down check, then the walk. */
-  async #first(): Promise<Acquired> {
-    this.#options.budget?.recordRequest();
-    const cooling = this.#allCoolingDown();
-    if (cooling) return { ok: false, error: cooling };
-    return this.#acquire(this.#options.callOptions.prompt);
-  }
-
-  /** An attempt gave output: it is forwarded, and read to the end from now on. */
-  #commit(first: Committed): void {
     this.#forwardHead(first);
-    this.#pump(first).catch((error: unknown) => this.#failOnBug(error));
-  }
-
-  /** A bug here must end the answer with an error, not hang it or crash the process. */
-  #failOnBug(error: unknown): void {
-    this.#output.fail(error);
-    this.#end(undefined);
+    this.#pump(first).catch((error: unknown) => {
+      // A bug here must end the answer with an error, not hang it or crash the process.
+      this.#output.fail(error);
+      this.#end(undefined);
+    });
+    const { request, response } = first.attempt.result;
+    return { stream: this.#output.stream, request, response, firstModel: first.model, done };
   }
 
   /**

@@ -346,10 +346,11 @@ export class ModelHealth implements HealthGate {
   #silent(model: ResolvedModel, now: number): boolean {
     const rule = this.config.settings.circuitBreaker.silence;
     if (!rule || this.#circuit(model.id).state !== "closed") return false;
-    const window = this.#window(model.id);
-    if (window.ttftPercentiles(now).samples < rule.minSamples) return false;
-    const afterMs = window.ttftQuantile(rule.quantile, now);
-    return afterMs !== undefined && this.#silence.silent(model.id, rule.waiting, afterMs);
+    return this.#silence.silent(model.id, rule.waiting, () => {
+      const window = this.#window(model.id);
+      if (window.ttftPercentiles(now).samples < rule.minSamples) return undefined;
+      return window.ttftQuantile(rule.quantile, now);
+    });
   }
 
   #isCooling(modelId: string, now: number): boolean {

@@ -14,11 +14,11 @@ describe("SilenceWatch", () => {
     const watch = new SilenceWatch();
     watch.waiting(M);
     watch.waiting(M);
-    expect(watch.silent(M, 3, 50)).toBe(false); // two waiting
+    expect(watch.silent(M, 3, () => 50)).toBe(false); // two waiting
     watch.waiting(M);
-    expect(watch.silent(M, 3, 50)).toBe(false); // three, but they just began: a burst
+    expect(watch.silent(M, 3, () => 50)).toBe(false); // three, but they just began: a burst
     await sleep(80);
-    expect(watch.silent(M, 3, 50)).toBe(true);
+    expect(watch.silent(M, 3, () => 50)).toBe(true);
   });
 
   it("a first token ends it; attempts begun before it are no sign of silence", async () => {
@@ -26,12 +26,12 @@ describe("SilenceWatch", () => {
     const ends = [watch.waiting(M), watch.waiting(M), watch.waiting(M), watch.waiting(M)];
     await sleep(80);
     ends[0]?.(true); // one answered: the three still waiting began before that
-    expect(watch.silent(M, 3, 50)).toBe(false);
+    expect(watch.silent(M, 3, () => 50)).toBe(false);
     watch.waiting(M);
     watch.waiting(M);
     watch.waiting(M);
     await sleep(80);
-    expect(watch.silent(M, 3, 50)).toBe(true); // three begun since the answer, none answered
+    expect(watch.silent(M, 3, () => 50)).toBe(true); // three begun since the answer, none answered
   });
 
   it("an attempt that ends without a first token stops counting", async () => {
@@ -39,7 +39,7 @@ describe("SilenceWatch", () => {
     const ends = [watch.waiting(M), watch.waiting(M), watch.waiting(M)];
     await sleep(80);
     ends[2]?.(false);
-    expect(watch.silent(M, 3, 50)).toBe(false);
+    expect(watch.silent(M, 3, () => 50)).toBe(false);
   });
 
   it("does not take the process's own stall for the model's silence", async () => {
@@ -49,6 +49,6 @@ describe("SilenceWatch", () => {
     watch.waiting(M);
     watch.waiting(M);
     busy(150);
-    expect(watch.silent(M, 3, 100)).toBe(false);
+    expect(watch.silent(M, 3, () => 100)).toBe(false);
   });
 });

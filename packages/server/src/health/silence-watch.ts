@@ -31,11 +31,14 @@ export class SilenceWatch {
 
   /**
    * Whether at least `count` attempts on the model are waiting that began after its last first
-   * token, the oldest of them for at least `afterMs`.
+   * token, the oldest of them for at least `afterMs` (asked for only when enough are waiting: on
+   * the happy path a request costs one size check here).
    */
-  silent(modelId: string, count: number, afterMs: number): boolean {
+  silent(modelId: string, count: number, threshold: () => number | undefined): boolean {
     const waiters = this.#waiting.get(modelId);
     if (!waiters || waiters.size < count) return false;
+    const afterMs = threshold();
+    if (afterMs === undefined) return false;
     const now = performance.now();
     const since = this.#lastFirstToken.get(modelId) ?? Number.NEGATIVE_INFINITY;
     // A first token within afterMs: no attempt begun after it can have waited that long.
