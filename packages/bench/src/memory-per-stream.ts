@@ -4,7 +4,8 @@
 // open mid-answer. Each phase takes the live heap (after forced GCs) before it opens its N chats
 // and with them open: the difference is what they hold, whatever earlier phases left behind. The
 // slope of that difference over N is what one open stream holds. (Under `next start` the heap
-// after a GC wanders by tens of MB between phases: see results/scale.md.) Run with --expose-gc.
+// after a GC wanders between phases by more than the streams hold: see results/scale.md.) Run
+// with --expose-gc.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -57,7 +57,7 @@ export function scaleReport(
 
 /**
  * Live heap per open stream as the slope of the open-stream heap from the lowest level to the
- * highest: the idle heap a GC leaves wanders by tens of MB between phases, and the slope does not
+ * highest: the idle heap a GC leaves wanders between phases, and the slope does not
  * depend on it. Undefined with one level.
  */
 function heapSlopeKb(results: PhaseResult[], route: string): number | undefined {
