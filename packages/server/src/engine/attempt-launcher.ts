@@ -75,6 +75,8 @@ export class AttemptLauncher {
     const endWait = health.onWaiting?.(model);
     let stalled = false;
     let retired = false;
+    /** Closed at its stall after losing a race: it would have waited until its timeout. */
+    let closedAtStall = false;
     const stallMs = health.stallAfterMs?.(model);
     const stall =
       stallMs === undefined
@@ -84,18 +86,22 @@ export class AttemptLauncher {
             onStall: () => {
               stalled = true;
               health.onStall?.(model);
-              if (retired)
-                controller.abort(new DOMException("it lost a race, then stalled", "AbortError"));
+              if (!retired) return;
+              closedAtStall = true;
+              controller.abort(new DOMException("it lost a race, then stalled", "AbortError"));
             },
           };
     const run = async (): Promise<AttemptOutcome> => {
       let outcome: Awaited<ReturnType<typeof openAttempt>>;
+      const firstTokenTimeoutMs = Math.min(
+        health.attemptTimeoutMs?.(model) ?? Infinity,
+        model.firstTokenTimeoutMs,
+      );
       try {
-        const probeCap = health.attemptTimeoutMs?.(model);
         outcome = await openAttempt({
           model: this.#options.languageModel(model),
           callOptions: { ...this.#options.callOptions, prompt: options.prompt },
-          firstTokenTimeoutMs: Math.min(probeCap ?? Infinity, model.firstTokenTimeoutMs),
+          firstTokenTimeoutMs,
           callerAborted: () => lifetime.callerAborted,
           controller,
           stall,
@@ -110,7 +116,10 @@ export class AttemptLauncher {
         };
       }
       lifetime.untrack(controller);
-      endWait?.(outcome.ok);
+      endWait?.(
+        outcome.ok,
+        closedAtStall ? firstTokenTimeoutMs - (performance.now() - started) : undefined,
+      );
       if (outcome.ok) return { ok: true, attempt: outcome, model };
       const error = lifetime.withStopReason(outcome.error);
       if (!this.#lost.has(controller)) {
@@ -141,7 +150,8 @@ export class AttemptLauncher {
    * The attempt, started first, had no token when a hedge answered: it is put in the trail as
    * lost, and what it says of its model is found out rather than guessed. Left open until its
    * first token (then closed at once, and its model counted as answering, with its true latency)
-   * or its stall threshold (then counted as a stall), whichever comes first. Without a threshold
+   * or its stall threshold (then counted as a stall, and closed; for the silence rule it waits
+   * on until its first-token timeout), whichever comes first. Without a threshold
    * (too few first tokens seen, or stall_after: off) it is closed now and its wait counts as a
    * timeout, so a silent model is still skipped after losing races in a row.
    */

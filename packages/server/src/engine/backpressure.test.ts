@@ -62,6 +62,22 @@ describe("the drain keeps pace with its consumer", () => {
     await reader.cancel();
   });
 
+  it("refills the consumer's queue before it runs dry, not on every read", async () => {
+    const { model, taken } = countingModel();
+    const result = await run(model);
+    const reader = result.stream.getReader();
+    for (let i = 0; i < 4; i++) await reader.read(); // the head: the drain starts
+    await ticks();
+    const full = taken.count;
+    for (let i = 0; i < 10; i++) await reader.read();
+    await ticks();
+    expect(taken.count).toBe(full); // still at least its high-water mark queued: no refill yet
+    for (let i = 0; i < 7; i++) await reader.read();
+    await ticks();
+    expect(taken.count).toBeGreaterThan(full); // below it, with parts still queued: refilled
+    await reader.cancel();
+  });
+
   it("does not take a consumer's pause for the model's silence", async () => {
     const { model } = countingModel();
     const result = await run(model, { idle_timeout_seconds: 0.05 });

@@ -11,24 +11,17 @@ export type DrainOutcome = { finish: FinishPart } | { error: ClassifiedError; ca
 /** The consumer's demand, as FallbackOutput gives it: see `FallbackOutput.demand`. */
 export type Demand = {
   /**
-   * undefined while the consumer's queue holds at most `slack` parts beyond its high-water mark;
-   * else resolves when the consumer has read it empty.
+   * undefined while the drain may read on; else resolves when the consumer has read enough.
+   * `atHead`: before the first read after the head (wait for the head to be read).
    */
-  wait(slack: number): Promise<void> | undefined;
+  wait(atHead: boolean): Promise<void> | undefined;
   /** Ends a wait at once (the attempt was aborted). */
   release(): void;
 };
 
 /**
- * How far the drain may run ahead of a slower consumer before it waits for it to catch up: a
- * slow client holds at most this many parts here (the socket's flow control holds the model
- * back), and a fast model costs one wait per this many parts rather than one per part.
- */
-const SLACK_PARTS = 16;
-
-/**
  * Reads a committed attempt to its finish, handing each part to `forward`, under the idle timeout
- * between chunks, and no further ahead of the consumer than SLACK_PARTS. It starts once the
+ * between chunks, and no further ahead of the consumer than its demand allows. It starts once the
  * consumer has read the head, so the first token is not kept waiting behind reads of the rest.
  * The per-chunk path: one demand check, one read, one failure check, one forward; no promise race
  * and no timer work per chunk (one idle timer per attempt, re-armed only when it fires early).
@@ -66,8 +59,8 @@ export async function drainAttempt(options: {
   attempt.onAbort = demand.release;
   if (controller.signal.aborted) reader.cancel().catch(() => {});
   try {
-    for (let slack = 0; ; slack = SLACK_PARTS) {
-      const wanted = demand.wait(slack);
+    for (let atHead = true; ; atHead = false) {
+      const wanted = demand.wait(atHead);
       if (wanted) {
         waitingForConsumer = true;
         await wanted;

@@ -16,6 +16,15 @@ export const EMPTY_USAGE = {
 };
 
 /**
+ * The parts the consumer's queue holds before the drain waits (its high-water mark). The drain
+ * waits once the queue holds twice this, and goes on once the consumer has read it back below
+ * this: a slow client holds at most twice this many parts here (the socket's flow control holds
+ * the model back), the consumer is never left empty by the wait, and a fast model costs one wait
+ * per this many parts.
+ */
+const BUFFER_PARTS = 16;
+
+/**
  * The consumer's side of a fallback run: one stream, whatever attempts feed it. It sends one
  * stream start, names the answering model, keeps block ids unique across attempts, holds each
  * text-end until the next part (so a stream that ends its text and then fails leaves the block
@@ -41,8 +50,8 @@ export class FallbackOutput {
   #partialText = "";
   /** While a continuation streams: its first text block's id, and the open block it continues. */
   #continuation: { from: string | undefined; into: string } | undefined;
-  /** Wakes the drain waiting for the consumer to want more (see `demand`). */
-  #wakeDrain: (() => void) | undefined;
+  /** Wakes the drain waiting for the consumer (see `demand`), once desiredSize reaches `at`. */
+  #waiting: { wake: () => void; at: number } | undefined;
 
   private readonly keepText: boolean;
   private readonly metadata: () => JSONObject;
@@ -58,17 +67,25 @@ export class FallbackOutput {
     this.keepText = options.keepText;
     this.metadata = options.metadata;
     const { onCancel } = options;
-    this.stream = new ReadableStream<Part>({
-      start: (controller) => {
-        this.#controller = controller;
+    this.stream = new ReadableStream<Part>(
+      {
+        start: (controller) => {
+          this.#controller = controller;
+        },
+        // Called after each read while the queue is below its high-water mark.
+        pull: () => {
+          if (this.#waiting && (this.#controller.desiredSize ?? 0) >= this.#waiting.at) {
+            this.demand.release();
+          }
+        },
+        cancel: () => {
+          this.#writable = false;
+          this.demand.release();
+          onCancel();
+        },
       },
-      pull: () => this.demand.release(),
-      cancel: () => {
-        this.#writable = false;
-        this.demand.release();
-        onCancel();
-      },
-    });
+      { highWaterMark: BUFFER_PARTS },
+    );
   }
 
   get servedModelId(): string | undefined {
@@ -80,21 +97,24 @@ export class FallbackOutput {
   }
 
   /**
-   * Backpressure for the drain (see `Demand`): the consumer's queue may hold `slack` parts beyond
-   * its high-water mark; past that the drain waits until it is read empty (a pull), cancelled, or
-   * `release` is called (a stop). The check is one getter; there is no promise on the hot path.
+   * Backpressure for the drain (see `Demand`). At the head the drain waits until the consumer has
+   * read the queue empty, so the first token is not kept waiting behind reads of the rest; later
+   * it waits while the queue holds twice BUFFER_PARTS, until it is back below BUFFER_PARTS. The
+   * check is one getter; there is no promise on the hot path.
    */
   readonly demand: Demand = {
-    wait: (slack) => {
-      if (!this.#writable || (this.#controller.desiredSize ?? 1) > -slack) return undefined;
-      return new Promise((resolve) => {
-        this.#wakeDrain = resolve;
+    wait: (atHead) => {
+      if (!this.#writable) return undefined;
+      const desired = this.#controller.desiredSize ?? BUFFER_PARTS;
+      if (atHead ? desired >= BUFFER_PARTS : desired > -BUFFER_PARTS) return undefined;
+      return new Promise((wake) => {
+        this.#waiting = { wake, at: atHead ? BUFFER_PARTS : 1 };
       });
     },
     release: () => {
-      const wake = this.#wakeDrain;
-      this.#wakeDrain = undefined;
-      wake?.();
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      waiting?.wake();
     },
   };
 

@@ -14,17 +14,15 @@ export class RunLifetime {
   readonly #callerSignal: AbortSignal | undefined;
   readonly #inFlight = new Set<AbortController>();
   readonly #timer: ReturnType<typeof setTimeout>;
-  readonly #stopped: Promise<undefined>;
-  #onStopped!: (value: undefined) => void;
+  /** Made by the first `race` only: most runs never wait on anything outside them. */
+  #stopped: Promise<undefined> | undefined;
+  #onStopped: ((value: undefined) => void) | undefined;
   #reason: StopReason | undefined;
   #wake: (() => void) | undefined;
 
   constructor(options: { totalTimeoutMs: number; callerSignal: AbortSignal | undefined }) {
     this.#totalMs = options.totalTimeoutMs;
     this.#callerSignal = options.callerSignal;
-    this.#stopped = new Promise((resolve) => {
-      this.#onStopped = resolve;
-    });
     this.#timer = setTimeout(() => this.stop("deadline"), this.#totalMs);
     this.#callerSignal?.addEventListener("abort", this.#onCallerAbort, { once: true });
     if (this.#callerSignal?.aborted) this.stop("aborted");
@@ -64,6 +62,14 @@ export class RunLifetime {
 
   /** The promise's value, or undefined if the run stops first. */
   race<T>(promise: Promise<T>): Promise<T | undefined> {
+    if (this.#reason) {
+      // As Promise.race would: a later rejection of the promise is the race's, not unhandled.
+      promise.catch(() => {});
+      return Promise.resolve(undefined);
+    }
+    this.#stopped ??= new Promise((resolve) => {
+      this.#onStopped = resolve;
+    });
     return Promise.race([promise, this.#stopped]);
   }
 
@@ -93,7 +99,7 @@ export class RunLifetime {
     const why = this.#why();
     for (const controller of this.#inFlight) controller.abort(why);
     this.#wake?.();
-    this.#onStopped(undefined);
+    this.#onStopped?.(undefined);
   }
 
   /** The run is over: its timer and listener go. */

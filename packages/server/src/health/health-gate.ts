@@ -56,8 +56,12 @@ export interface HealthGate {
   onStall?(model: ResolvedModel): void;
   /**
    * An attempt on the model begins waiting for its first token; the result, if any, is called
-   * when the wait ends (`firstToken`: it came; false: the attempt failed or was stopped first).
-   * What lets health see a model gone silent while its attempts are still waiting.
+   * when the wait ends (`firstToken`: it came; false: the attempt failed or was stopped first;
+   * `stillCountsForMs`: it was closed early for a reason of ours, after losing a race and then
+   * stalling, and would have waited this much longer). What lets health see a model gone silent
+   * while its attempts are still waiting.
    */
-  onWaiting?(model: ResolvedModel): ((firstToken: boolean) => void) | undefined;
+  onWaiting?(
+    model: ResolvedModel,
+  ): ((firstToken: boolean, stillCountsForMs?: number) => void) | undefined;
 }

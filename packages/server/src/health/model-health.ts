@@ -124,7 +124,9 @@ export class ModelHealth implements HealthGate {
     return this.#silent(model, now) ? "silent" : "cooling_down";
   }
 
-  onWaiting(model: ResolvedModel): ((firstToken: boolean) => void) | undefined {
+  onWaiting(
+    model: ResolvedModel,
+  ): ((firstToken: boolean, stillCountsForMs?: number) => void) | undefined {
     return this.config.settings.circuitBreaker.silence && this.#silence.waiting(model.id);
   }
 
@@ -341,7 +343,8 @@ export class ModelHealth implements HealthGate {
 
   /**
    * circuit_breaker.silence: attempts waiting for a first token pile up on a closed circuit, none
-   * answered since the oldest began, and it has waited past the model's usual first token.
+   * sent since the oldest began has been answered, and it has waited past the model's usual first
+   * token.
    */
   #silent(model: ResolvedModel, now: number): boolean {
     const rule = this.config.settings.circuitBreaker.silence;

@@ -21,11 +21,15 @@ describe("SilenceWatch", () => {
     expect(watch.silent(M, 3, () => 50)).toBe(true);
   });
 
-  it("a first token ends it; attempts begun before it are no sign of silence", async () => {
+  it("an answer to an attempt begun after the waiting ones ends it", async () => {
     const watch = new SilenceWatch();
-    const ends = [watch.waiting(M), watch.waiting(M), watch.waiting(M), watch.waiting(M)];
+    watch.waiting(M);
+    watch.waiting(M);
+    watch.waiting(M);
+    await sleep(5);
+    const later = watch.waiting(M);
     await sleep(80);
-    ends[0]?.(true); // one answered: the three still waiting began before that
+    later(true); // the model answers what was sent after them: they are slow, it is not silent
     expect(watch.silent(M, 3, () => 50)).toBe(false);
     watch.waiting(M);
     watch.waiting(M);
@@ -34,12 +38,34 @@ describe("SilenceWatch", () => {
     expect(watch.silent(M, 3, () => 50)).toBe(true); // three begun since the answer, none answered
   });
 
+  it("an answer to an attempt begun before them does not: a model that died answers its last", async () => {
+    const watch = new SilenceWatch();
+    const before = watch.waiting(M);
+    await sleep(5);
+    watch.waiting(M);
+    watch.waiting(M);
+    watch.waiting(M);
+    await sleep(80);
+    before(true); // taken before it died, answered after the others were sent
+    expect(watch.silent(M, 3, () => 50)).toBe(true);
+  });
+
   it("an attempt that ends without a first token stops counting", async () => {
     const watch = new SilenceWatch();
     const ends = [watch.waiting(M), watch.waiting(M), watch.waiting(M)];
     await sleep(80);
     ends[2]?.(false);
     expect(watch.silent(M, 3, () => 50)).toBe(false);
+  });
+
+  it("an attempt closed early for a reason of ours counts as waiting for as long as it would have", async () => {
+    const watch = new SilenceWatch();
+    const ends = [watch.waiting(M), watch.waiting(M), watch.waiting(M)];
+    ends[0]?.(false, 150); // lost a race, then stalled: closed, with 150 ms of its timeout left
+    await sleep(80);
+    expect(watch.silent(M, 3, () => 50)).toBe(true);
+    await sleep(100);
+    expect(watch.silent(M, 3, () => 50)).toBe(false); // its time is up: two wait
   });
 
   it("does not take the process's own stall for the model's silence", async () => {

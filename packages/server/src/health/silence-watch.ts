@@ -1,38 +1,63 @@
 import { eventLoopLag } from "../load/event-loop-lag.js";
 
-type Waiter = { startedAt: number; lagMark: number };
+/** `until`: it was closed, but counts as waiting till then (see `waiting`). */
+type Waiter = { startedAt: number; lagMark: number; until?: number };
 
 /**
  * Tells a model gone silent from a slow one, from the attempts in flight: how many are waiting for
- * a first token, and when the model last gave one. A hang shows as attempts piling up with no
- * first token among them; a burst of arrivals does not, as its oldest has not waited yet. Times
+ * a first token, and the latest-begun attempt the model gave one to. A hang shows as attempts
+ * piling up with no first token among them; a burst of arrivals does not, as its oldest has not
+ * waited yet. An answer to an attempt begun before a waiter says nothing of it: when a model dies,
+ * the attempts it took before are the last to answer, and the ones sent after them must count. Times
  * are monotonic; the process's own stalls are not counted as waiting (a busy server must not take
  * its own lag for the model's silence).
  */
 export class SilenceWatch {
   /** Per model, its waiting attempts in the order they began (a Set keeps insertion order). */
   readonly #waiting = new Map<string, Set<Waiter>>();
-  readonly #lastFirstToken = new Map<string, number>();
+  /** Per model, when the latest-begun attempt that got a first token began. */
+  readonly #answeredStart = new Map<string, number>();
 
-  /** An attempt on the model began waiting; call the result when the wait ends. */
-  waiting(modelId: string): (firstToken: boolean) => void {
+  /**
+   * An attempt on the model began waiting; call the result when the wait ends. `stillCountsForMs`:
+   * the attempt was closed with no first token for a reason of our own, not the model's (it lost
+   * a hedge race, then stalled: its socket is not held for the rest of its timeout), so it goes
+   * on counting as waiting for as long as it would have waited. Else a silent model that loses
+   * races would shed its waiters one by one and be sent new requests in between.
+   */
+  waiting(modelId: string): (firstToken: boolean, stillCountsForMs?: number) => void {
     let waiters = this.#waiting.get(modelId);
     if (!waiters) {
       waiters = new Set();
       this.#waiting.set(modelId, waiters);
     }
-    const waiter = { startedAt: performance.now(), lagMark: eventLoopLag.stalledMs() };
+    const waiter: Waiter = { startedAt: performance.now(), lagMark: eventLoopLag.stalledMs() };
     waiters.add(waiter);
-    return (firstToken) => {
+    return (firstToken, stillCountsForMs) => {
+      if (
+        !firstToken &&
+        stillCountsForMs !== undefined &&
+        stillCountsForMs > 0 &&
+        Number.isFinite(stillCountsForMs)
+      ) {
+        const now = performance.now();
+        waiter.until = now + stillCountsForMs;
+        dropClosed(waiters, now); // closed ones go once their time is up, asked or not
+        return;
+      }
       waiters.delete(waiter);
-      if (firstToken) this.#lastFirstToken.set(modelId, performance.now());
+      if (!firstToken) return;
+      const answered = this.#answeredStart.get(modelId);
+      if (answered === undefined || waiter.startedAt > answered) {
+        this.#answeredStart.set(modelId, waiter.startedAt);
+      }
     };
   }
 
   /**
-   * Whether at least `count` attempts on the model are waiting that began after its last first
-   * token, the oldest of them for at least `afterMs` (asked for only when enough are waiting: on
-   * the happy path a request costs one size check here).
+   * Whether at least `count` attempts on the model are waiting that began after the latest-begun
+   * one it answered, the oldest of them for at least `afterMs` (asked for only when enough are
+   * waiting: on the happy path a request costs one size check here).
    */
   silent(modelId: string, count: number, threshold: () => number | undefined): boolean {
     const waiters = this.#waiting.get(modelId);
@@ -40,12 +65,16 @@ export class SilenceWatch {
     const afterMs = threshold();
     if (afterMs === undefined) return false;
     const now = performance.now();
-    const since = this.#lastFirstToken.get(modelId) ?? Number.NEGATIVE_INFINITY;
-    // A first token within afterMs: no attempt begun after it can have waited that long.
+    const since = this.#answeredStart.get(modelId) ?? Number.NEGATIVE_INFINITY;
+    // An answered attempt begun within afterMs: none begun after it can have waited that long.
     if (now - since < afterMs) return false;
     let oldest: Waiter | undefined;
     let after = 0;
     for (const waiter of waiters) {
+      if (waiter.until !== undefined && waiter.until <= now) {
+        waiters.delete(waiter);
+        continue;
+      }
       if (waiter.startedAt <= since) continue;
       oldest ??= waiter;
       if (++after >= count) break;
@@ -57,6 +86,13 @@ export class SilenceWatch {
 
   clear(): void {
     this.#waiting.clear();
-    this.#lastFirstToken.clear();
+    this.#answeredStart.clear();
+  }
+}
+
+/** Forgets the closed attempts whose time to count as waiting is up. */
+function dropClosed(waiters: Set<Waiter>, now: number): void {
+  for (const waiter of waiters) {
+    if (waiter.until !== undefined && waiter.until <= now) waiters.delete(waiter);
   }
 }

@@ -57,6 +57,52 @@ describe("a model gone silent gets no more requests while its attempts wait", ()
     expect(done.map((a) => a.response?.modelId)).toEqual(Array(8).fill(B));
   });
 
+  it("an answer still coming when it died does not hide the silence", async () => {
+    const { model, skips, sentToA } = await primaryWithRecord();
+    const before = sentToA();
+    upstream.setModel(A, { firstTokenMs: 150 });
+    const taken = collectStream(model); // accepted before the outage, answers in it
+    await sleep(10);
+    upstream.fail(A, { type: "hang-before-first-token" });
+    const answers = await askInTurn(model, 8, 50);
+    // The one taken before, then three into the silence, although it answered among them.
+    expect(sentToA() - before).toBe(4);
+    expect(skips).toContain("silent");
+    expect((await taken).response?.modelId).toBe(A);
+    await Promise.all(answers);
+  });
+
+  it("with hedging, lost attempts closed at their stall still count until their timeout", async () => {
+    // Hedged at 50 ms; a lost attempt is closed at its 0.3 s stall threshold (its socket is not
+    // held), but A's timeout is 1.5 s: till then it counts as waiting. Stalls alone would open
+    // the circuit only after 20, so only the silence rule keeps questions away from A.
+    const config = fakeConfig(upstream, [A, B], {
+      models: { [A]: { timeout_seconds: 1.5, max_retries: 0 } },
+      settings: {
+        hedging: { after_ms: 50 },
+        circuit_breaker: {
+          consecutive_failures: 20,
+          stall_after: { floor_seconds: 0.3 },
+          silence: { waiting: 3 },
+        },
+        retry_budget: "off",
+      },
+    });
+    const engine = createFallbackEngine({ config, env: FAKE_ENV, log: () => {} });
+    const model = createFallbackModel({ engine });
+    upstream.setModel(A, { firstTokenMs: 20 });
+    upstream.setModel(B, { firstTokenMs: 5 });
+    for (let i = 0; i < 20; i++) await collectStream(model);
+    await upstream.whenIdle(2000);
+    const before = { sent: upstream.stats(A).requests, closed: upstream.stats(A).clientClosed };
+    upstream.fail(A, { type: "hang-before-first-token" });
+    const answers = await askInTurn(model, 16, 50); // 0.8 s: past three stalls, within the timeout
+    expect(upstream.stats(A).requests - before.sent).toBe(3);
+    expect(upstream.stats(A).clientClosed - before.closed).toBe(3); // closed at the stall
+    const done = await Promise.all(answers);
+    expect(done.map((a) => a.response?.modelId)).toEqual(Array(16).fill(B));
+  });
+
   it("with silence: off, every question is sent into the silence until timeouts count", async () => {
     const { model, skips, sentToA } = await primaryWithRecord("off");
     const before = sentToA();
