@@ -132,8 +132,11 @@ for (const [, handler] of ROUTES) {
   for (const chat of warm) chat.abort.abort();
 }
 for (let repeat = 0; repeat < REPEATS; repeat++) {
-  for (const level of LEVELS) {
-    const order = (repeat + level) % 2 === 0 ? ROUTES : [...ROUTES].reverse();
+  for (const [index, level] of LEVELS.entries()) {
+    // Which route goes first alternates phase by phase (the one measured second meets what the
+    // first left, warm): by the phase's count, not the level, which may be even at every level.
+    const phase = repeat * LEVELS.length + index;
+    const order = phase % 2 === 0 ? ROUTES : [...ROUTES].reverse();
     for (const [name, handler] of order) {
       const before = await liveHeap();
       const open: Open[] = [];
@@ -171,7 +174,7 @@ const report = [
   "",
   `Written by \`node --expose-gc packages/bench/dist/memory-per-stream.js\`, ${measuredOn()}, in ${((performance.now() - started) / 60000).toFixed(1)} min.`,
   "",
-  `The demo's fallback route (its \`fallback-config.yaml\`: three models, health, timeouts) and its plain route's code (\`streamText\` on the primary through the same \`@openrouter/ai-sdk-provider\` adapter) run in one process; fake-upstream runs in a child process, paced ${JSON.stringify(PACING)}, so a chat is mid-answer for minutes. A phase takes the live heap (three forced GCs), opens N chats (50 at a time), reads each to its first text, takes the live heap again, and cancels them: the difference is what N open chats hold. Levels ${LEVELS.join(", ")}, ${REPEATS} times each, the routes alternating which goes first. A stream's memory is the least-squares slope of that difference over N: what the route, the AI SDK and the HTTP client hold for one open chat.`,
+  `The demo's fallback route (its \`fallback-config.yaml\`: three models, health, timeouts) and its plain route's code (\`streamText\` on the primary through the same \`@openrouter/ai-sdk-provider\` adapter) run in one process; fake-upstream runs in a child process, paced ${JSON.stringify(PACING)}, so a chat is mid-answer for minutes. A phase takes the live heap (three forced GCs), opens N chats (50 at a time), reads each to its first text, takes the live heap again, and cancels them: the difference is what N open chats hold. Levels ${LEVELS.join(", ")}, ${REPEATS} times each, which route goes first alternating from one level to the next. A stream's memory is the least-squares slope of that difference over N: what the route, the AI SDK and the HTTP client hold for one open chat.`,
   "",
   `| route | ${LEVELS.map((l) => `${l} open: per stream`).join(" | ")} | slope: per stream |`,
   `| --- | ${LEVELS.map(() => "---").join(" | ")} | --- |`,
