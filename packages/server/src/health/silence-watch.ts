@@ -34,14 +34,9 @@ export class SilenceWatch {
     const waiter: Waiter = { startedAt: performance.now(), lagMark: eventLoopLag.stalledMs() };
     waiters.add(waiter);
     return (firstToken, stillCountsForMs) => {
-      if (
-        !firstToken &&
-        stillCountsForMs !== undefined &&
-        stillCountsForMs > 0 &&
-        Number.isFinite(stillCountsForMs)
-      ) {
+      if (!firstToken && (stillCountsForMs ?? 0) > 0 && Number.isFinite(stillCountsForMs)) {
         const now = performance.now();
-        waiter.until = now + stillCountsForMs;
+        waiter.until = now + (stillCountsForMs as number);
         dropClosed(waiters, now); // closed ones go once their time is up, asked or not
         return;
       }
@@ -71,7 +66,7 @@ export class SilenceWatch {
     let oldest: Waiter | undefined;
     let after = 0;
     for (const waiter of waiters) {
-      if (waiter.until !== undefined && waiter.until <= now) {
+      if (isOver(waiter, now)) {
         waiters.delete(waiter);
         continue;
       }
@@ -93,6 +88,11 @@ export class SilenceWatch {
 /** Forgets the closed attempts whose time to count as waiting is up. */
 function dropClosed(waiters: Set<Waiter>, now: number): void {
   for (const waiter of waiters) {
-    if (waiter.until !== undefined && waiter.until <= now) waiters.delete(waiter);
+    if (isOver(waiter, now)) waiters.delete(waiter);
   }
+}
+
+/** A closed attempt whose time to count as waiting is up. */
+function isOver(waiter: Waiter, now: number): boolean {
+  return waiter.until !== undefined && waiter.until <= now;
 }
