@@ -3,6 +3,12 @@ import type { FallbackUIMessage } from "../protocol/fallback-ui.js";
 
 type Chunk = InferUIMessageChunk<FallbackUIMessage>;
 
+/** Who learns how the UI stream ended: its consumer cancelled it, or it ended (either way). */
+export type StreamLifecycle = {
+  onCancel?: ((reason: unknown) => void) | undefined;
+  onClose?: (() => void) | undefined;
+};
+
 /**
  * Places each `data-discard` marker in the UI stream right after the last text or reasoning block a restart
  * voided, so that in the message's parts it follows exactly what it voids. The engine reports a
@@ -21,24 +27,55 @@ export class DiscardMarkers {
     else this.#afterBlock.set(last, model);
   }
 
-  /** The UI stream with the markers in place. */
-  transform(): TransformStream<Chunk, Chunk> {
-    return new TransformStream({
-      transform: (chunk, controller) => {
-        if (this.#next !== undefined) {
-          controller.enqueue({ type: "data-discard", data: { model: this.#next } });
-          this.#next = undefined;
+  /**
+   * The UI stream with the markers in place, and `lifecycle` told how it ends. A stream read on
+   * pull rather than a TransformStream piped: the route holds one per open answer, and a pipe's
+   * two queues and its promises cost several times what one reader does.
+   */
+  wrap(stream: ReadableStream<Chunk>, lifecycle: StreamLifecycle = {}): ReadableStream<Chunk> {
+    const reader = stream.getReader();
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      lifecycle.onClose?.();
+    };
+    return new ReadableStream<Chunk>({
+      pull: async (controller) => {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            close();
+            controller.close();
+          } else {
+            this.#forward(value, controller);
+          }
+        } catch (error) {
+          close();
+          controller.error(error);
         }
-        controller.enqueue(chunk);
-        if (chunk.type !== "text-end" && chunk.type !== "reasoning-end") return;
-        const model = this.#afterBlock.get(chunk.id);
-        if (model === undefined) {
-          this.#ended.add(chunk.id);
-          return;
-        }
-        this.#afterBlock.delete(chunk.id);
-        controller.enqueue({ type: "data-discard", data: { model } });
+      },
+      cancel: (reason) => {
+        lifecycle.onCancel?.(reason);
+        close();
+        return reader.cancel(reason);
       },
     });
+  }
+
+  #forward(chunk: Chunk, controller: ReadableStreamDefaultController<Chunk>): void {
+    if (this.#next !== undefined) {
+      controller.enqueue({ type: "data-discard", data: { model: this.#next } });
+      this.#next = undefined;
+    }
+    controller.enqueue(chunk);
+    if (chunk.type !== "text-end" && chunk.type !== "reasoning-end") return;
+    const model = this.#afterBlock.get(chunk.id);
+    if (model === undefined) {
+      this.#ended.add(chunk.id);
+      return;
+    }
+    this.#afterBlock.delete(chunk.id);
+    controller.enqueue({ type: "data-discard", data: { model } });
   }
 }

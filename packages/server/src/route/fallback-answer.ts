@@ -9,7 +9,7 @@ import type {
   FallbackUIMessage,
 } from "../protocol/fallback-ui.js";
 import { answerMetadata, safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
-import { DiscardMarkers } from "./discard-markers.js";
+import { DiscardMarkers, type StreamLifecycle } from "./discard-markers.js";
 import { errorsInStream } from "./errors-in-stream.js";
 
 type UIStreamOptions = Parameters<typeof createUIMessageStream<FallbackUIMessage>>[0];
@@ -41,6 +41,17 @@ export type FallbackAnswer = {
   attempts(): readonly ClientAttempt[];
 };
 
+type UIStreamArgs = Parameters<FallbackAnswer["toUIMessageStream"]>;
+
+/** The route's answer: its UI stream also tells the route how it ended (see StreamLifecycle). */
+export type RouteAnswer = Omit<FallbackAnswer, "toUIMessageStream"> & {
+  toUIMessageStream(
+    result: UIStreamArgs[0],
+    options?: UIStreamArgs[1],
+    lifecycle?: StreamLifecycle,
+  ): ReadableStream;
+};
+
 /**
  * The building block of the route, for apps that write their own with `streamText`:
  *
@@ -54,6 +65,11 @@ export type FallbackAnswer = {
  * then a finish with the trail) rather than as a rejected call.
  */
 export function createFallbackAnswer(options: FallbackModelOptions): FallbackAnswer {
+  return createRouteAnswer(options);
+}
+
+/** `createFallbackAnswer`, for the route. */
+export function createRouteAnswer(options: FallbackModelOptions): RouteAnswer {
   const attempts: ClientAttempt[] = [];
   let answeredBy: string | undefined;
   const markers = new DiscardMarkers();
@@ -91,7 +107,7 @@ export function createFallbackAnswer(options: FallbackModelOptions): FallbackAns
     model,
     answeredBy: () => answeredBy,
     attempts: () => attempts,
-    toUIMessageStream(result, { originalMessages, ...streamOptions } = {}) {
+    toUIMessageStream(result, { originalMessages, ...streamOptions } = {}, lifecycle) {
       return createUIMessageStream<FallbackUIMessage>({
         ...streamOptions,
         // The fallback parts and metadata extend any message type: a plain UIMessage[] is fine.
@@ -105,7 +121,9 @@ export function createFallbackAnswer(options: FallbackModelOptions): FallbackAns
             messageMetadata: ({ part }) =>
               part.type === "finish" ? answerMetadata(answeredBy, attempts) : undefined,
           });
-          writer.merge(ui.pipeThrough(markers.transform()));
+          // createUIMessageStream cancels what it merges when its consumer cancels it: the wrapper
+          // sees the cancel there.
+          writer.merge(markers.wrap(ui, lifecycle));
         },
       });
     },

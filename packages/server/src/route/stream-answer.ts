@@ -10,7 +10,7 @@ import type { ChainSelector } from "../config/select-chain.js";
 import type { FallbackEngine } from "../engine/fallback-engine.js";
 import type { FallbackEventHandler } from "../engine/fallback-events.js";
 import type { ClientAttempt, FallbackUIMessage } from "../protocol/fallback-ui.js";
-import { createFallbackAnswer } from "./fallback-answer.js";
+import { createRouteAnswer } from "./fallback-answer.js";
 
 /** Call settings an app may set per request (see `prepare`). */
 export type CallSettings = Pick<
@@ -78,7 +78,7 @@ export function streamAnswer(options: AnswerOptions): Response {
     options.onEnd();
   };
   let usage: LanguageModelUsage | undefined;
-  const answer = createFallbackAnswer({
+  const answer = createRouteAnswer({
     engine,
     ...options.selector,
     ...(options.onEvent && { onEvent: options.onEvent }),
@@ -97,55 +97,30 @@ export function streamAnswer(options: AnswerOptions): Response {
       usage = totalUsage;
     },
   });
-  const stream = answer.toUIMessageStream(result, {
-    originalMessages: messages,
-    ...(options.generateMessageId && { generateId: options.generateMessageId }),
-    ...(onFinish && {
-      onEnd: async (end) => {
-        try {
-          await onFinish({
-            messages: end.messages,
-            responseMessage: end.responseMessage,
-            model: answer.answeredBy(),
-            attempts: [...answer.attempts()],
-            usage,
-            isAborted: end.isAborted,
-          });
-        } catch {
-          // An app's persistence failing must not break the answer already sent.
-        }
-      },
-    }),
-  });
-  return createUIMessageStreamResponse({ stream: stopWhenCancelled(stream, stop, release) });
-}
-
-/** The stream as it is, except that cancelling it aborts `stop`, and `release` runs at its end. */
-function stopWhenCancelled<T>(
-  stream: ReadableStream<T>,
-  stop: AbortController,
-  release: () => void,
-): ReadableStream<T> {
-  const reader = stream.getReader();
-  return new ReadableStream<T>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          release();
-          controller.close();
-        } else {
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        release();
-        controller.error(error);
-      }
+  const stream = answer.toUIMessageStream(
+    result,
+    {
+      originalMessages: messages,
+      ...(options.generateMessageId && { generateId: options.generateMessageId }),
+      ...(onFinish && {
+        onEnd: async (end) => {
+          try {
+            await onFinish({
+              messages: end.messages,
+              responseMessage: end.responseMessage,
+              model: answer.answeredBy(),
+              attempts: [...answer.attempts()],
+              usage,
+              isAborted: end.isAborted,
+            });
+          } catch {
+            // An app's persistence failing must not break the answer already sent.
+          }
+        },
+      }),
     },
-    cancel(reason) {
-      stop.abort(reason);
-      release();
-      return reader.cancel(reason);
-    },
-  });
+    // Cancelling the response body aborts the answer; its end, however it comes, releases it.
+    { onCancel: (reason) => stop.abort(reason), onClose: release },
+  );
+  return createUIMessageStreamResponse({ stream });
 }
