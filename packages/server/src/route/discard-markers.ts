@@ -3,12 +3,6 @@ import type { FallbackUIMessage } from "../protocol/fallback-ui.js";
 
 type Chunk = InferUIMessageChunk<FallbackUIMessage>;
 
-/** Who learns how the UI stream ended: its consumer cancelled it, or it ended (either way). */
-export type StreamLifecycle = {
-  onCancel?: ((reason: unknown) => void) | undefined;
-  onClose?: (() => void) | undefined;
-};
-
 /**
  * Places each `data-discard` marker in the UI stream right after the last text or reasoning block a restart
  * voided, so that in the message's parts it follows exactly what it voids. The engine reports a
@@ -27,48 +21,13 @@ export class DiscardMarkers {
     else this.#afterBlock.set(last, model);
   }
 
-  /**
-   * The UI stream with the markers in place, and `lifecycle` told how it ends. A stream read on
-   * pull rather than a TransformStream piped: the route holds one per open answer, and a pipe's
-   * two queues and its promises cost several times what one reader does.
-   */
-  wrap(stream: ReadableStream<Chunk>, lifecycle: StreamLifecycle = {}): ReadableStream<Chunk> {
-    const reader = stream.getReader();
-    let closed = false;
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      lifecycle.onClose?.();
-    };
-    return new ReadableStream<Chunk>({
-      pull: async (controller) => {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            close();
-            controller.close();
-          } else {
-            this.#forward(value, controller);
-          }
-        } catch (error) {
-          close();
-          controller.error(error);
-        }
-      },
-      cancel: (reason) => {
-        lifecycle.onCancel?.(reason);
-        close();
-        return reader.cancel(reason);
-      },
-    });
-  }
-
-  #forward(chunk: Chunk, controller: ReadableStreamDefaultController<Chunk>): void {
+  /** Passes `chunk` on, with a marker before it or after it where one belongs. */
+  forward(chunk: Chunk, enqueue: (chunk: Chunk) => void): void {
     if (this.#next !== undefined) {
-      controller.enqueue({ type: "data-discard", data: { model: this.#next } });
+      enqueue({ type: "data-discard", data: { model: this.#next } });
       this.#next = undefined;
     }
-    controller.enqueue(chunk);
+    enqueue(chunk);
     if (chunk.type !== "text-end" && chunk.type !== "reasoning-end") return;
     const model = this.#afterBlock.get(chunk.id);
     if (model === undefined) {
@@ -76,6 +35,6 @@ export class DiscardMarkers {
       return;
     }
     this.#afterBlock.delete(chunk.id);
-    controller.enqueue({ type: "data-discard", data: { model } });
+    enqueue({ type: "data-discard", data: { model } });
   }
 }

@@ -1,5 +1,10 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
-import { createUIMessageStream, type streamText, type UIMessage } from "ai";
+import {
+  createUIMessageStream,
+  generateId as generateMessageId,
+  type streamText,
+  type UIMessage,
+} from "ai";
 import { createFallbackModel, type FallbackModelOptions } from "../engine/create-fallback-model.js";
 import type { FallbackEvent } from "../engine/fallback-events.js";
 import { mergeEventHandlers } from "../engine/merge-event-handlers.js";
@@ -8,8 +13,9 @@ import type {
   ClientFallbackEvent,
   FallbackUIMessage,
 } from "../protocol/fallback-ui.js";
+import { AnswerStream, type StreamLifecycle } from "./answer-stream.js";
 import { answerMetadata, safeErrorText, toClientAttempt, toClientEvent } from "./client-events.js";
-import { DiscardMarkers, type StreamLifecycle } from "./discard-markers.js";
+import { DiscardMarkers } from "./discard-markers.js";
 import { errorsInStream } from "./errors-in-stream.js";
 
 type UIStreamOptions = Parameters<typeof createUIMessageStream<FallbackUIMessage>>[0];
@@ -73,10 +79,10 @@ export function createRouteAnswer(options: FallbackModelOptions): RouteAnswer {
   const attempts: ClientAttempt[] = [];
   let answeredBy: string | undefined;
   const markers = new DiscardMarkers();
-  // Events can come before the UI stream is read: they wait here for its writer.
-  let write: ((chunk: LiveChunk) => void) | undefined;
+  // Events can come before the answer's stream exists: they wait here for it.
+  let live: AnswerStream | undefined;
   const pending: LiveChunk[] = [];
-  const writeChunk = (chunk: LiveChunk) => (write ? write(chunk) : pending.push(chunk));
+  const writeChunk = (chunk: LiveChunk) => (live ? live.write(chunk) : pending.push(chunk));
 
   const onEvent = (event: FallbackEvent) => {
     if (event.type === "finish") {
@@ -107,24 +113,32 @@ export function createRouteAnswer(options: FallbackModelOptions): RouteAnswer {
     model,
     answeredBy: () => answeredBy,
     attempts: () => attempts,
-    toUIMessageStream(result, { originalMessages, ...streamOptions } = {}, lifecycle) {
-      return createUIMessageStream<FallbackUIMessage>({
-        ...streamOptions,
-        // The fallback parts and metadata extend any message type: a plain UIMessage[] is fine.
-        ...(originalMessages && { originalMessages: originalMessages as FallbackUIMessage[] }),
+    toUIMessageStream(result, { originalMessages, onEnd, generateId } = {}, lifecycle) {
+      // The fallback parts and metadata extend any message type: a plain UIMessage[] is fine.
+      const messages = (originalMessages ?? []) as FallbackUIMessage[];
+      // Only persistence needs createUIMessageStream around the answer (its onEnd builds the
+      // message, markers included); otherwise streamText's own UI stream sets the message id.
+      const persisted = onEnd !== undefined;
+      const ui = result.toUIMessageStream<FallbackUIMessage>({
         onError: safeErrorText,
-        execute: ({ writer }) => {
-          write = (chunk) => writer.write(chunk);
-          for (const chunk of pending.splice(0)) writer.write(chunk);
-          const ui = result.toUIMessageStream<FallbackUIMessage>({
-            onError: safeErrorText,
-            messageMetadata: ({ part }) =>
-              part.type === "finish" ? answerMetadata(answeredBy, attempts) : undefined,
-          });
-          // createUIMessageStream cancels what it merges when its consumer cancels it: the wrapper
-          // sees the cancel there.
-          writer.merge(markers.wrap(ui, lifecycle));
-        },
+        messageMetadata: ({ part }) =>
+          part.type === "finish" ? answerMetadata(answeredBy, attempts) : undefined,
+        ...(!persisted && {
+          originalMessages: messages,
+          generateMessageId: generateId ?? generateMessageId,
+        }),
+      });
+      live = new AnswerStream(ui, { markers, errorText: safeErrorText, lifecycle });
+      for (const chunk of pending.splice(0)) live.write(chunk);
+      if (!persisted) return live.readable;
+      const answer = live.readable;
+      return createUIMessageStream<FallbackUIMessage>({
+        originalMessages: messages,
+        ...(generateId && { generateId }),
+        onEnd,
+        onError: safeErrorText,
+        // It cancels what it merges when its consumer cancels it: the answer's stream sees that.
+        execute: ({ writer }) => writer.merge(answer),
       });
     },
   };

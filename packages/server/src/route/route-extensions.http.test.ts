@@ -116,4 +116,26 @@ describe("an extensible route", () => {
       .join("");
     expect(text).toBe(replyText(B, "hello", 12));
   });
+
+  it("names the answer without onFinish too: generateMessageId, a generated id, or the message it continues", async () => {
+    const startOf = async (response: Response) => {
+      const { chunks } = await readUIStream(response);
+      return chunks.find((c) => c.type === "start") as { messageId?: string } | undefined;
+    };
+    let id = 0;
+    const named = await serve({ generateMessageId: () => `answer-${++id}` });
+    expect((await startOf(await named({ chatId: "c1" })))?.messageId).toBe("answer-1");
+    await close?.();
+
+    const plain = await serve({});
+    expect((await startOf(await plain({ chatId: "c2" })))?.messageId).toMatch(/^\w{8,}$/);
+    const continued = await plain({
+      chatId: "c2",
+      messages: [
+        { id: "u1", role: "user", parts: [{ type: "text", text: "hello" }] },
+        { id: "a1", role: "assistant", parts: [{ type: "text", text: "Hel" }] },
+      ],
+    });
+    expect((await startOf(continued))?.messageId).toBe("a1");
+  });
 });
