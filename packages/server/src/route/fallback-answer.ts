@@ -128,17 +128,17 @@ export function createRouteAnswer(options: FallbackModelOptions): RouteAnswer {
           generateMessageId: generateId ?? generateMessageId,
         }),
       });
-      live = new AnswerStream(ui, { markers, errorText: safeErrorText, lifecycle });
-      for (const chunk of pending.splice(0)) live.write(chunk);
-      if (!persisted) return live.readable;
-      const answer = live.readable;
+      const answer = new AnswerStream(ui, { markers, errorText: safeErrorText, lifecycle });
+      live = answer;
+      for (const chunk of pending.splice(0)) answer.write(chunk);
+      if (!persisted) return answer.readable;
       return createUIMessageStream<FallbackUIMessage>({
         originalMessages: messages,
         ...(generateId && { generateId }),
         onEnd,
         onError: safeErrorText,
         // It cancels what it merges when its consumer cancels it: the answer's stream sees that.
-        execute: ({ writer }) => writer.merge(answer),
+        execute: ({ writer }) => writer.merge(answer.readable),
       });
     },
   };
