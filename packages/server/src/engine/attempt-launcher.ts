@@ -6,6 +6,7 @@ import type {
 import type { ResolvedModel } from "../config/fallback-config.js";
 import { type ClassifiedError, classifyError } from "../errors/classify-error.js";
 import type { HealthGate } from "../health/health-gate.js";
+import { AttemptController } from "./attempt-controller.js";
 import { type OpenedAttempt, openAttempt } from "./open-attempt.js";
 import type { RunLifetime } from "./run-lifetime.js";
 import type { RunTrail } from "./run-trail.js";
@@ -24,7 +25,7 @@ export type AttemptOutcome =
 /** An attempt under way, up to its first output. */
 export type PendingAttempt = {
   model: ResolvedModel;
-  controller: AbortController;
+  controller: AttemptController;
   started: number;
   /** Whether the attempt has been counted against its model as a stall while it waited. */
   stalled: () => boolean;
@@ -69,7 +70,7 @@ export class AttemptLauncher {
       retry: options.retry,
       ...(options.hedge && { hedge: true }),
     });
-    const controller = new AbortController();
+    const controller = new AttemptController();
     lifetime.track(controller);
     const started = performance.now();
     const endWait = health.onWaiting?.(model);

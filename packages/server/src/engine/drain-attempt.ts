@@ -54,7 +54,7 @@ export async function drainAttempt(options: {
     else idleTimer = setTimeout(checkIdle, idleMs - quietMs);
   };
   idleTimer = setTimeout(checkIdle, idleMs);
-  // The attempt's one abort listener cancels the reader, ending a pending read; a wait for the
+  // The attempt's abort hook cancels the reader, ending a pending read; a wait for the
   // consumer is ended here.
   attempt.onAbort = demand.release;
   if (controller.signal.aborted) reader.cancel().catch(() => {});

@@ -7,6 +7,7 @@ import type {
 import { AttemptTimeoutError } from "../errors/attempt-errors.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
 import { lagAwareTimeout } from "../load/event-loop-lag.js";
+import type { AttemptController } from "./attempt-controller.js";
 import { endOfStream, failureOfPart, settleFailedRead } from "./attempt-parts.js";
 
 /** An attempt that produced output: its reader, the parts read so far, and how to stop it. */
@@ -17,10 +18,10 @@ export type OpenedAttempt = {
   head: LanguageModelV4StreamPart[];
   /** Set when the stream finished before any output: a complete, empty answer. */
   finish: Extract<LanguageModelV4StreamPart, { type: "finish" }> | undefined;
-  controller: AbortController;
+  controller: AttemptController;
   /**
    * Called when the controller aborts, after the reader is cancelled: whoever reads the attempt
-   * next (the drain) sets it, so one listener serves the attempt's whole life.
+   * next (the drain) sets it, so one hook serves the attempt's whole life.
    */
   onAbort: (() => void) | undefined;
   result: Omit<LanguageModelV4StreamResult, "stream">;
@@ -53,7 +54,7 @@ export type OpenAttemptOptions = {
   /** Whether the caller gave up (a failure is then `aborted`, not the model's fault). */
   callerAborted: () => boolean;
   /** The attempt's own controller, aborted by its timeouts and by the run (deadline, cancel). */
-  controller: AbortController;
+  controller: AttemptController;
   /**
    * The model's stall threshold, if it has one shorter than the first-token timeout: `onStall` is
    * called when it passes without a first token, and the attempt goes on waiting. (One timer does
@@ -86,16 +87,14 @@ export async function openAttempt(
   let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart> | undefined;
   let opened: OpenedAttempt | undefined;
   let stopWaiting: ((reason: unknown) => void) | undefined;
-  // One listener for the attempt's life. An abort ends the wait for doStream (a model that ignores
+  // One hook for the attempt's life. An abort ends the wait for doStream (a model that ignores
   // the signal cannot hang us), cancels the reader (ending a pending read, even of a stream that
-  // ignores the signal), then tells whoever reads the attempt now. Never removed: the signal is
-  // the attempt's own, and the listener goes with it.
-  const onAbort = () => {
+  // ignores the signal), then tells whoever reads the attempt now.
+  controller.onAbort = () => {
     stopWaiting?.(controller.signal.reason);
     reader?.cancel().catch(() => {});
     opened?.onAbort?.();
   };
-  controller.signal.addEventListener("abort", onAbort, { once: true });
   try {
     const pending = model.doStream({ ...options.callOptions, abortSignal: controller.signal });
     const { stream, ...result } = await new Promise<LanguageModelV4StreamResult>(

@@ -1,3 +1,4 @@
+import { trace } from "@opentelemetry/api";
 import { AggregationTemporality, MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import {
   InMemorySpanExporter,
@@ -91,5 +92,25 @@ describe("OpenTelemetry, after the GenAI semantic conventions", () => {
     ]);
     expect(metric("gen_ai.server.time_to_first_token")?.dataPoints).toHaveLength(1);
     expect(points("fallback_chat.circuit.open").map((p) => p.value)).toEqual([0, 0]);
+  });
+
+  it("through the global tracer: spans from answers after an SDK registers, however late", async () => {
+    const spans = new InMemorySpanExporter();
+    const provider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
+    });
+    const engine = createFallbackEngine({ config: fakeConfig(upstream, [A]), env: FAKE_ENV });
+    try {
+      await collectStream(createFallbackModel({ engine }));
+      // The engine was made, and has answered, before the app registered its SDK.
+      trace.setGlobalTracerProvider(provider);
+      await collectStream(createFallbackModel({ engine }));
+      expect(spans.getFinishedSpans().map((s) => s.name)).toEqual([
+        `chat ${A}`,
+        "fallback_chat.answer",
+      ]);
+    } finally {
+      trace.disable();
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   createNoopMeter,
   type Meter,
   metrics,
+  ProxyTracerProvider,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -30,6 +31,8 @@ export type TelemetryOptions = {
  */
 export class FallbackTelemetry {
   readonly #tracer: Tracer;
+  /** The global tracer: a no-op until an SDK registers, which `#tracing` checks per answer. */
+  readonly #globalTracer: boolean;
   readonly #attempts;
   readonly #fallbacks;
   readonly #ttft;
@@ -38,6 +41,7 @@ export class FallbackTelemetry {
 
   constructor(health: HealthGate, options: TelemetryOptions = {}) {
     this.#tracer = options.tracer ?? trace.getTracer(SCOPE);
+    this.#globalTracer = options.tracer === undefined;
     const meter = options.meter ?? metrics.getMeter(SCOPE);
     this.#attempts = meter.createCounter("fallback_chat.attempts", {
       description: "Attempts on a model, by outcome (success, failed, aborted, lost, skipped)",
@@ -65,6 +69,7 @@ export class FallbackTelemetry {
    * when neither traces nor metrics are recorded (no SDK registered): then an answer costs nothing.
    */
   begin(): FallbackEventHandler | undefined {
+    if (!this.#metricsOn && !this.#tracing()) return undefined;
     const answer = this.#tracer.startSpan("fallback_chat.answer", { kind: SpanKind.INTERNAL });
     if (!answer.isRecording() && !this.#metricsOn) return undefined;
     const parent = trace.setSpan(context.active(), answer);
@@ -148,5 +153,18 @@ export class FallbackTelemetry {
           return;
       }
     };
+  }
+
+  /**
+   * Whether spans may be recorded. The global tracer records nothing while the API's own proxy
+   * provider has no SDK behind it: then no span is started at all (a no-op span still costs a
+   * context lookup and an object per answer, on the first token's path).
+   */
+  #tracing(): boolean {
+    if (!this.#globalTracer) return true;
+    const provider = trace.getTracerProvider();
+    return (
+      !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(SCOPE) !== undefined
+    );
   }
 }
