@@ -1,6 +1,7 @@
 import type { LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { AttemptTimeoutError } from "../errors/attempt-errors.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
+import { type Deadline, deadlines } from "../load/deadlines.js";
 import { eventLoopLag } from "../load/event-loop-lag.js";
 import { endOfStream, type FinishPart, failureOfPart, settleFailedRead } from "./attempt-parts.js";
 import type { OpenedAttempt } from "./open-attempt.js";
@@ -24,7 +25,7 @@ export type Demand = {
  * between chunks, and no further ahead of the consumer than its demand allows. It starts once the
  * consumer has read the head, so the first token is not kept waiting behind reads of the rest.
  * The per-chunk path: one demand check, one read, one failure check, one forward; no promise race
- * and no timer work per chunk (one idle timer per attempt, re-armed only when it fires early).
+ * and no timer work per chunk (one idle deadline per attempt, set again only when it comes early).
  * Time spent waiting for the consumer is not the model's silence.
  */
 export async function drainAttempt(options: {
@@ -38,22 +39,22 @@ export async function drainAttempt(options: {
   const { reader, controller } = attempt;
   lifetime.track(controller); // a stop (deadline, cancel) aborts the committed attempt too
   let lastChunkAt = performance.now();
-  let idleTimer: ReturnType<typeof setTimeout>;
-  // The server's own stalls since the timer was armed do not count as the model's silence.
+  let idleCheck: Deadline;
+  // The server's own stalls since the deadline was set do not count as the model's silence.
   let stallMark = eventLoopLag.stalledMs();
   let waitingForConsumer = false;
   const checkIdle = () => {
     if (waitingForConsumer) {
-      idleTimer = setTimeout(checkIdle, idleMs);
+      idleCheck = deadlines.after(idleMs, checkIdle);
       return;
     }
     const stall = eventLoopLag.stalledMs() - stallMark;
     const quietMs = performance.now() - lastChunkAt - Math.min(stall, idleMs);
     stallMark += stall;
     if (quietMs >= idleMs) controller.abort(new AttemptTimeoutError("idle", idleMs));
-    else idleTimer = setTimeout(checkIdle, idleMs - quietMs);
+    else idleCheck = deadlines.after(idleMs - quietMs, checkIdle);
   };
-  idleTimer = setTimeout(checkIdle, idleMs);
+  idleCheck = deadlines.after(idleMs, checkIdle);
   // The attempt's abort hook cancels the reader, ending a pending read; a wait for the
   // consumer is ended here.
   attempt.onAbort = demand.release;
@@ -82,7 +83,7 @@ export async function drainAttempt(options: {
     const { error, cause } = settleFailedRead(thrown, controller, reader, lifetime.callerAborted);
     return { error: lifetime.withStopReason(error), cause };
   } finally {
-    clearTimeout(idleTimer);
+    idleCheck.cancel();
     attempt.onAbort = undefined;
     lifetime.untrack(controller);
   }

@@ -1,5 +1,6 @@
 import { AttemptTimeoutError } from "../errors/attempt-errors.js";
 import type { ClassifiedError } from "../errors/classify-error.js";
+import { type Deadline, deadlines } from "../load/deadlines.js";
 
 export type StopReason = "deadline" | "aborted";
 
@@ -13,7 +14,7 @@ export class RunLifetime {
   readonly #totalMs: number;
   readonly #callerSignal: AbortSignal | undefined;
   readonly #inFlight = new Set<AbortController>();
-  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #deadline: Deadline;
   /** Made by the first `race` only: most runs never wait on anything outside them. */
   #stopped: Promise<undefined> | undefined;
   #onStopped: ((value: undefined) => void) | undefined;
@@ -23,7 +24,7 @@ export class RunLifetime {
   constructor(options: { totalTimeoutMs: number; callerSignal: AbortSignal | undefined }) {
     this.#totalMs = options.totalTimeoutMs;
     this.#callerSignal = options.callerSignal;
-    this.#timer = setTimeout(() => this.stop("deadline"), this.#totalMs);
+    this.#deadline = deadlines.after(this.#totalMs, () => this.stop("deadline"));
     this.#callerSignal?.addEventListener("abort", this.#onCallerAbort, { once: true });
     if (this.#callerSignal?.aborted) this.stop("aborted");
   }
@@ -102,9 +103,9 @@ export class RunLifetime {
     this.#onStopped?.(undefined);
   }
 
-  /** The run is over: its timer and listener go. */
+  /** The run is over: its deadline and listener go. */
   end(): void {
-    clearTimeout(this.#timer);
+    this.#deadline.cancel();
     this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
   }
 

@@ -7,6 +7,7 @@
  */
 import type { EventLoopDelay } from "../protocol/health-snapshot.js";
 import { nodeBuiltin } from "../runtime/node-builtin.js";
+import { type Deadline, deadlines } from "./deadlines.js";
 
 const INTERVAL_MS = 20;
 /** A timeout is extended by at most this many times its own length. */
@@ -76,16 +77,16 @@ export const eventLoopLag = new EventLoopLag();
 export function lagAwareTimeout(ms: number, onTimeout: () => void): () => void {
   const mark = eventLoopLag.stalledMs();
   let extended = 0;
-  let timer: ReturnType<typeof setTimeout>;
+  let deadline: Deadline;
   const fire = () => {
     const stall = eventLoopLag.stalledMs() - mark - extended;
     if (stall >= 1 && extended + stall <= ms * MAX_EXTENSION) {
       extended += stall;
-      timer = setTimeout(fire, stall);
+      deadline = deadlines.after(stall, fire);
       return;
     }
     onTimeout();
   };
-  timer = setTimeout(fire, ms);
-  return () => clearTimeout(timer);
+  deadline = deadlines.after(ms, fire);
+  return () => deadline.cancel();
 }
