@@ -7,6 +7,8 @@
 export class AttemptController extends AbortController {
   /** Runs once, on the first abort. */
   onAbort: (() => void) | undefined;
+  /** Stopped because another attempt answered first: it goes in the trail as lost, not failed. */
+  lost = false;
 
   override abort(reason?: unknown): void {
     if (this.signal.aborted) return;

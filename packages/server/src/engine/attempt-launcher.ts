@@ -52,7 +52,6 @@ export type AttemptLauncherOptions = {
 
 export class AttemptLauncher {
   readonly #options: AttemptLauncherOptions;
-  readonly #lost = new WeakSet<AbortController>();
 
   constructor(options: AttemptLauncherOptions) {
     this.#options = options;
@@ -123,7 +122,7 @@ export class AttemptLauncher {
       );
       if (outcome.ok) return { ok: true, attempt: outcome, model };
       const error = lifetime.withStopReason(outcome.error);
-      if (!this.#lost.has(controller)) {
+      if (!controller.lost) {
         trail.attempt({
           model,
           error,
@@ -167,7 +166,7 @@ export class AttemptLauncher {
       }
       return;
     }
-    this.#lost.add(loser.controller);
+    loser.controller.lost = true;
     trail.lost(loser.model, loser.started);
     loser.retire();
     void loser.promise.then((outcome) => {
@@ -181,7 +180,7 @@ export class AttemptLauncher {
 
   /** Stops an attempt that lost a race to another, and puts it in the trail as such. */
   cancelLoser(loser: PendingAttempt): void {
-    this.#lost.add(loser.controller);
+    loser.controller.lost = true;
     loser.controller.abort(new DOMException("another attempt answered first", "AbortError"));
     this.#options.trail.lost(loser.model, loser.started);
     void loser.promise.then((outcome) => {

@@ -12,13 +12,20 @@ const MAX_ENTRIES = 256;
 export class ChainCache {
   readonly #config: FallbackConfig;
   readonly #chains = new Map<string, readonly ResolvedModel[]>();
+  #default: readonly ResolvedModel[] | undefined;
 
   constructor(config: FallbackConfig) {
     this.#config = config;
   }
 
   get(selector: ChainSelector = {}): readonly ResolvedModel[] {
-    const key = JSON.stringify([selector.task, selector.tier, selector.vendor]);
+    const { task, tier, vendor } = selector;
+    // The default chain, asked for by most requests, without a key made for it.
+    if (task === undefined && tier === undefined && vendor === undefined) {
+      this.#default ??= Object.freeze(selectChain(this.#config, selector));
+      return this.#default;
+    }
+    const key = JSON.stringify([task, tier, vendor]);
     const cached = this.#chains.get(key);
     if (cached) return cached;
     const chain = Object.freeze(selectChain(this.#config, selector));

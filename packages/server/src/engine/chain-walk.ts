@@ -25,7 +25,8 @@ export class ChainWalk {
   #position = 0;
   #retry = 0;
   #backoff: ExponentialBackoff;
-  readonly #skippedEndpoints = new Set<string>();
+  /** Made by the first endpoint skipped: most runs skip none. */
+  #skippedEndpoints: Set<string> | undefined;
   /** Models passed over for their circuit, success rate or silence, for the last resort. */
   readonly #passedOverOpen: ResolvedModel[] = [];
   #lastResort = false;
@@ -172,7 +173,7 @@ export class ChainWalk {
 
   /** What a `next` decision says about other models (an endpoint to skip, a window to beat). */
   passOver(decision: Extract<FailureDecision, { type: "next" }>, model: ResolvedModel): void {
-    if (decision.skipEndpoint) this.#skippedEndpoints.add(model.endpoint);
+    if (decision.skipEndpoint) (this.#skippedEndpoints ??= new Set()).add(model.endpoint);
     if (decision.minContextWindow !== undefined) this.#minContextWindow = decision.minContextWindow;
   }
 
@@ -193,7 +194,7 @@ export class ChainWalk {
 
   /** Reasons of this request's own to pass a model over; health is asked separately. */
   #skipReason(model: ResolvedModel): SkipReason | undefined {
-    if (this.#skippedEndpoints.has(model.endpoint)) return "endpoint_failed";
+    if (this.#skippedEndpoints?.has(model.endpoint)) return "endpoint_failed";
     if (
       this.#minContextWindow !== undefined &&
       !((model.contextWindow ?? 0) > this.#minContextWindow)
