@@ -1,8 +1,8 @@
 // The fallback layer's own cost, without a network: the same in-process model through streamText
-// directly, through createFallbackModel and through ai-fallback, interleaved, each order in turn.
-// What is left is the layer's CPU time per request and per chunk. The per-chunk cost is the slope
-// between a short and a long answer, so the once-per-answer work at the end (the finish, the trail,
-// health) is not spread over the chunks.
+// directly, through createFallbackModel, through ai-fallback and through the least a layer can do
+// (a minimal wrapper), interleaved, each order in turn. What is left is the layer's CPU time per
+// request and per chunk. The per-chunk cost is the slope between a short and a long answer, so the
+// once-per-answer work at the end (the finish, the trail, health) is not spread over the chunks.
 import type { LanguageModelV4, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { createFallbackModel, resolveConfig } from "@fallback-chat/server";
 import { streamText } from "ai";
@@ -54,7 +54,41 @@ function plainModel(chunks: number): LanguageModelV4 {
   };
 }
 
-/** The three contenders over one model: plain, fallback-chat, and ai-fallback for scale. */
+/**
+ * The least any layer that can fall back before the first token does: it reads the model's stream
+ * to its first text, then copies every part into a stream of its own. No timeouts, health, trail,
+ * events or failure handling: its cost is the floor under any such layer's, not a contender.
+ */
+function minimalWrapper(inner: LanguageModelV4): LanguageModelV4 {
+  return {
+    ...inner,
+    async doStream(options) {
+      const { stream, ...rest } = await inner.doStream(options);
+      const reader = stream.getReader();
+      const head: LanguageModelV4StreamPart[] = [];
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        head.push(value);
+        if (value.type === "text-delta") break;
+      }
+      const copy = new ReadableStream<LanguageModelV4StreamPart>({
+        async start(controller) {
+          for (const part of head) controller.enqueue(part);
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            controller.enqueue(value);
+          }
+          controller.close();
+        },
+      });
+      return { ...rest, stream: copy };
+    },
+  };
+}
+
+/** The contenders over one model: plain, fallback-chat, ai-fallback, and the minimal wrapper. */
 function contenders(chunks: number) {
   const plain = plainModel(chunks);
   const config = resolveConfig(
@@ -72,7 +106,7 @@ function contenders(chunks: number) {
   const peer = createFallback({
     models: [plain, { ...plain, modelId: "vendor/backup" }],
   }) as unknown as LanguageModelV4;
-  return [plain, fallback, peer] as const;
+  return [plain, fallback, peer, minimalWrapper(plain)] as const;
 }
 
 async function once(model: LanguageModelV4): Promise<[number, number]> {
@@ -113,31 +147,36 @@ const rawFallbackShort = diffs();
 const rawFallbackLong = diffs();
 const rawPeerShort = diffs();
 const rawPeerLong = diffs();
+const floorShort = diffs();
+const floorLong = diffs();
+const rawFloorShort = diffs();
+const rawFloorLong = diffs();
 const plainTotal: number[] = [];
 const short = contenders(SHORT);
 const long = contenders(LONG);
 
+/** Every order of `items`. */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
 /**
- * The six orders of three. Each contender is charged for what the one before it left running (a
+ * Every order of the contenders. Each is charged for what the one before it left running (a
  * streamText keeps working after its stream ends), so each must follow each other one equally
  * often: a rotation alone puts one contender after another in two rounds of three.
  */
-const ORDERS = [
-  [0, 1, 2],
-  [0, 2, 1],
-  [1, 0, 2],
-  [1, 2, 0],
-  [2, 0, 1],
-  [2, 1, 0],
-] as const;
+const ORDERS = permutations([0, 1, 2, 3]);
 
-/** One round of the three over one length, in the round's order. */
+/** One round of the contenders over one length, in the round's order. */
 async function round(
   models: readonly LanguageModelV4[],
   i: number,
   measure: (model: LanguageModelV4) => Promise<[number, number]> = once,
 ) {
-  const order = (ORDERS[i % ORDERS.length] ?? ORDERS[0]).map((k) => models[k] as LanguageModelV4);
+  const order = (ORDERS[i % ORDERS.length] ?? []).map((k) => models[k] as LanguageModelV4);
   const seen = new Map<LanguageModelV4, [number, number]>();
   for (const model of order) seen.set(model, await measure(model));
   return models.map((m) => seen.get(m) as [number, number]);
@@ -148,20 +187,24 @@ const push = (into: Diffs, [ttft, total]: [number, number], [pTtft, pTotal]: [nu
 };
 
 for (let i = 0; i < WARMUP + RUNS; i++) {
-  const [p, f, q] = await round(short, i);
-  const [lp, lf, lq] = await round(long, i);
-  const [rp, rf, rq] = await round(short, i, raw);
-  const [rlp, rlf, rlq] = await round(long, i, raw);
-  if (i < WARMUP || !p || !f || !q || !lp || !lf || !lq) continue;
-  if (!rp || !rf || !rq || !rlp || !rlf || !rlq) continue;
+  const [p, f, q, m] = await round(short, i);
+  const [lp, lf, lq, lm] = await round(long, i);
+  const [rp, rf, rq, rm] = await round(short, i, raw);
+  const [rlp, rlf, rlq, rlm] = await round(long, i, raw);
+  if (i < WARMUP || !p || !f || !q || !m || !lp || !lf || !lq || !lm) continue;
+  if (!rp || !rf || !rq || !rm || !rlp || !rlf || !rlq || !rlm) continue;
   push(fallbackShort, f, p);
   push(peerShort, q, p);
+  push(floorShort, m, p);
   push(fallbackLong, lf, lp);
   push(peerLong, lq, lp);
+  push(floorLong, lm, lp);
   push(rawFallbackShort, rf, rp);
   push(rawPeerShort, rq, rp);
+  push(rawFloorShort, rm, rp);
   push(rawFallbackLong, rlf, rlp);
   push(rawPeerLong, rlq, rlp);
+  push(rawFloorLong, rlm, rlp);
   plainTotal.push(p[1]);
 }
 
@@ -184,6 +227,8 @@ const chunkCost = perChunk(fallbackShort, fallbackLong);
 const peerChunkCost = perChunk(peerShort, peerLong);
 const rawChunkCost = perChunk(rawFallbackShort, rawFallbackLong);
 const rawPeerChunkCost = perChunk(rawPeerShort, rawPeerLong);
+const floorChunkCost = perChunk(floorShort, floorLong);
+const rawFloorChunkCost = perChunk(rawFloorShort, rawFloorLong);
 const chunkTarget = (ms: number) => `target ≤ 0.5 µs: ${ms <= 0.0005 ? "met" : "**missed**"}`;
 const rows = [
   ["streamText alone, whole answer (the baseline)", us(median(plainTotal)), ""],
@@ -221,17 +266,29 @@ const rows = [
     "",
   ],
   ["ai-fallback 3.0.0, added per chunk, the model alone", us(rawPeerChunkCost), ""],
+  [
+    "the minimal wrapper, added to the first token",
+    us(median(floorShort.ttft)),
+    "the floor: reads to the first text, then copies into a stream of its own",
+  ],
+  ["the minimal wrapper, added per chunk (the same slope)", us(floorChunkCost), ""],
+  [
+    "the minimal wrapper, added to the first token, the model alone",
+    us(median(rawFloorShort.ttft)),
+    "",
+  ],
+  ["the minimal wrapper, added per chunk, the model alone", us(rawFloorChunkCost), ""],
 ];
 const report = [
   "# The fallback layer's own cost",
   "",
-  `Written by \`node packages/bench/dist/engine-cost.js\`, ${measuredOn()}: an in-process model (no network) through streamText directly, through createFallbackModel and through ai-fallback, each of the six orders in turn, ${RUNS} rounds after ${WARMUP} warm-up, answers of ${SHORT} and of ${LONG} chunks. Medians of the per-round differences from streamText alone; the per-chunk cost is the slope between the two lengths, so the once-per-answer work at the end (finish, trail, health) is not counted per chunk.`,
+  `Written by \`node packages/bench/dist/engine-cost.js\`, ${measuredOn()}: an in-process model (no network) through streamText directly, through createFallbackModel, through ai-fallback and through a minimal wrapper, each of the ${ORDERS.length} orders in turn, ${RUNS} rounds after ${WARMUP} warm-up, answers of ${SHORT} and of ${LONG} chunks. Medians of the per-round differences from streamText alone; the per-chunk cost is the slope between the two lengths, so the once-per-answer work at the end (finish, trail, health) is not counted per chunk.`,
   "",
   "| what | median | |",
   "| --- | --- | --- |",
   ...rows.map((r) => `| ${r.join(" | ")} |`),
   "",
-  `The rows that say "the model alone" are the same comparisons without streamText: doStream and a read of every part. A per-chunk slope through streamText moves between runs of the same code by more than the layer's cost per chunk, since streamText's own work per chunk is far larger and varies; the slope on the model alone is the layer's own per-chunk cost, its output stream included (every wrapper that returns a stream of its own pays for one, as the ai-fallback rows show). Through streamText the layer's code runs among streamText's own work, with caches cold for it and for Node's stream internals. A CPU profile (node --cpu-prof, side by side) puts what the layer adds in the garbage collector, in what Node makes costly (creating one ReadableStream takes ${us(streamMs)} and one AbortController with its signal ${us(signalMs)} here, hot, measured by this run; on Node 20 both go through makeTransferable), in the attempt's timers, and in per-request setup spread over the run's parts (health, trail, telemetry); no one function of the layer stands out. ai-fallback does much less per request (no timeouts, health or trail, and no commit at the first token), which its rows measure.`,
+  `The rows that say "the model alone" are the same comparisons without streamText: doStream and a read of every part. The minimal wrapper is the floor under any layer that can fall back before the first token: it reads the model's stream to the first text and returns a stream of its own, and nothing else (no timeouts, health, trail or failure handling). Through streamText that alone adds ${us(floorChunkCost)} per chunk in this run (${us(rawFloorChunkCost)} on the model alone, where only the copying is counted), so a per-chunk target through streamText below that floor is out of reach for any such layer. A per-chunk slope through streamText also moves between runs of the same code by more than a layer's cost per chunk, since streamText's own work per chunk is far larger. What fallback-chat adds above the floor is per-request work before its first attempt's request and after its first token: its attempt's abort signal (one AbortController with its signal takes ${us(signalMs)} here, hot, and one ReadableStream ${us(streamMs)}, both measured by this run; on Node 20 both go through makeTransferable), health admission and the silence watch, the trail and its events, and the run's parts. Through streamText that code runs among streamText's own, with caches cold for it; a CPU profile spreads it thin, with no one function of the layer standing out.`,
 ].join("\n");
 console.log(report);
 console.log(`wrote ${writeResult("engine-cost.md", report)}`);
