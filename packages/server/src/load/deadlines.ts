@@ -16,33 +16,33 @@ export class Deadline {
   /** performance.now() at which it is due. */
   readonly at: number;
   readonly seq: number;
-  #owner: Deadlines | undefined;
-  readonly fire: () => void;
+  readonly #owner: Deadlines;
+  /** Dropped on a cancel: a cancelled entry waiting in the heap holds nothing of its caller's. */
+  #fire: (() => void) | undefined;
 
   constructor(at: number, seq: number, fire: () => void, owner: Deadlines) {
     this.at = at;
     this.seq = seq;
-    this.fire = fire;
+    this.#fire = fire;
     this.#owner = owner;
   }
 
   /** Whether it is still to fire. */
   get pending(): boolean {
-    return this.#owner !== undefined;
+    return this.#fire !== undefined;
   }
 
   cancel(): void {
-    const owner = this.#owner;
-    if (!owner) return;
-    this.#owner = undefined;
-    owner.dropped();
+    if (this.#fire === undefined) return;
+    this.#fire = undefined;
+    this.#owner.dropped();
   }
 
-  /** Taken off the heap to fire (by its Deadlines): false if it was cancelled; after it, a cancel does nothing. */
-  settle(): boolean {
-    if (!this.#owner) return false;
-    this.#owner = undefined;
-    return true;
+  /** Its call, taken off it to be made now (by its Deadlines); undefined if it was cancelled. */
+  take(): (() => void) | undefined {
+    const fire = this.#fire;
+    this.#fire = undefined;
+    return fire;
   }
 }
 
@@ -96,12 +96,13 @@ export class Deadlines {
     const now = this.#now();
     for (let top = this.#heap[0]; top && top.at <= now; top = this.#heap[0]) {
       this.#pop();
-      if (!top.settle()) {
+      const fire = top.take();
+      if (!fire) {
         this.#cancelled--;
         continue;
       }
       try {
-        top.fire();
+        fire();
       } catch (error) {
         // As a throwing setTimeout callback would: an uncaught error, after the others have fired.
         queueMicrotask(() => {
