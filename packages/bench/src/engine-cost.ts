@@ -8,6 +8,7 @@ import { createFallbackModel, resolveConfig } from "@fallback-chat/server";
 import { streamText } from "ai";
 import { convertArrayToReadableStream } from "ai/test";
 import { createFallback } from "ai-fallback";
+import { permutations } from "./orders.js";
 import { measuredOn, writeResult } from "./results.js";
 import { summarize } from "./stats.js";
 
@@ -155,19 +156,7 @@ const plainTotal: number[] = [];
 const short = contenders(SHORT);
 const long = contenders(LONG);
 
-/** Every order of `items`. */
-function permutations<T>(items: readonly T[]): T[][] {
-  if (items.length <= 1) return [[...items]];
-  return items.flatMap((item, i) =>
-    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
-  );
-}
-
-/**
- * Every order of the contenders. Each is charged for what the one before it left running (a
- * streamText keeps working after its stream ends), so each must follow each other one equally
- * often: a rotation alone puts one contender after another in two rounds of three.
- */
+/** Every order of the contenders, in turn (see `permutations`). */
 const ORDERS = permutations([0, 1, 2, 3]);
 
 /** One round of the contenders over one length, in the round's order. */

@@ -12,10 +12,11 @@ import { streamText } from "ai";
 import { createFallback } from "ai-fallback";
 import { createRetryableModel, error } from "ai-retry/language-model";
 import { fallbackOnFake, NO_BREAKER } from "./fallback-on-fake.js";
+import { permutations } from "./orders.js";
 import { measuredOn, writeResult } from "./results.js";
 import { summarize } from "./stats.js";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1200);
 const WARMUP = 30;
 const PRIMARY = "openai/gpt-4-turbo";
 const BACKUP = "anthropic/claude-3.5-sonnet";
@@ -79,17 +80,18 @@ async function once(model: LanguageModelV4, prompt: string): Promise<Run> {
 }
 
 /**
- * Median time to first token of every contender under one fault, interleaved (the order rotates
- * each round) so that none runs on a colder process than the others.
+ * Median time to first token of every contender under one fault, interleaved: each round in the
+ * next of every order of the contenders, so that none runs on a colder process than the others
+ * and none always follows the same one.
  */
 async function medianTtfts(models: LanguageModelV4[], fault: Fault): Promise<string[]> {
   upstream.reset();
   upstream.fail(PRIMARY, fault);
   const ttfts = models.map(() => [] as number[]);
   const failures = models.map(() => 0);
+  const orders = permutations(models.map((_, index) => index));
   for (let i = 0; i < WARMUP + RUNS; i++) {
-    for (let k = 0; k < models.length; k++) {
-      const index = (i + k) % models.length;
+    for (const index of orders[i % orders.length] ?? []) {
       const run = await once(models[index] as LanguageModelV4, `q${i}`);
       if (i < WARMUP) continue;
       if (run.failed || Number.isNaN(run.ttft)) failures[index] = (failures[index] ?? 0) + 1;
@@ -143,7 +145,7 @@ await upstream.close();
 const report = [
   "# Happy path and failover beside the peers, on loopback",
   "",
-  `Written by \`node packages/bench/dist/peer-comparison.js\`, ${measuredOn()}: each contender falls back from a primary to a backup on fake-upstream over loopback HTTP, ${RUNS} interleaved runs each after ${WARMUP} warm-up, 30-chunk answers. Medians of the time to first token.`,
+  `Written by \`node packages/bench/dist/peer-comparison.js\`, ${measuredOn()}: each contender falls back from a primary to a backup on fake-upstream over loopback HTTP, ${RUNS} interleaved runs each after ${WARMUP} warm-up (every order of the contenders in turn), 30-chunk answers. Medians of the time to first token.`,
   "",
   "| contender | TTFT, healthy | TTFT, primary answers 503 | primary cut mid-stream: what the consumer shows |",
   "| --- | --- | --- | --- |",
