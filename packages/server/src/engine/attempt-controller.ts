@@ -1,8 +1,8 @@
 /**
  * An attempt's abort controller. Only the run aborts it (its timeouts, a stop, a lost race), so
  * what an abort must do on our side runs from `abort` itself, after the signal has told the
- * provider: there is no listener on the attempt's own signal (on Node, adding one costs more than
- * anything else the attempt sets up before its request).
+ * provider: there is no listener on the attempt's own signal (on Node, adding one was the largest
+ * single cost of the attempt's setup before its request).
  */
 export class AttemptController extends AbortController {
   /** Runs once, on the first abort. */

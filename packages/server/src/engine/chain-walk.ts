@@ -173,7 +173,10 @@ export class ChainWalk {
 
   /** What a `next` decision says about other models (an endpoint to skip, a window to beat). */
   passOver(decision: Extract<FailureDecision, { type: "next" }>, model: ResolvedModel): void {
-    if (decision.skipEndpoint) (this.#skippedEndpoints ??= new Set()).add(model.endpoint);
+    if (decision.skipEndpoint) {
+      this.#skippedEndpoints ??= new Set();
+      this.#skippedEndpoints.add(model.endpoint);
+    }
     if (decision.minContextWindow !== undefined) this.#minContextWindow = decision.minContextWindow;
   }
 

@@ -11,7 +11,7 @@ export function mergeEventHandlers(
     only = handler;
     count++;
   }
-  // Per request, and usually with one handler or none: no array and no closure then.
+  // Per request, and usually with one handler or none: no filtered copy and no closure then.
   if (count <= 1) return only;
   const present = handlers.filter((h): h is FallbackEventHandler => h !== undefined);
   return (event) => {
