@@ -50,6 +50,17 @@ describe("Deadlines: the process's deadlines on one timer", () => {
     expect(setTimeoutSpy).toHaveBeenCalledTimes(2);
   });
 
+  it("after firing, it re-arms for the next live deadline, not a cancelled one under it", async () => {
+    const setTimeoutSpy = vi.spyOn(globalThis, "setTimeout");
+    const deadlines = new Deadlines();
+    deadlines.after(10, () => {});
+    deadlines.after(20, () => {}).cancel(); // not at the top: flagged, left in the heap
+    deadlines.after(30, () => {});
+    await vi.advanceTimersByTimeAsync(10);
+    expect(setTimeoutSpy).toHaveBeenCalledTimes(2);
+    expect(setTimeoutSpy.mock.calls[1]?.[1]).toBe(20);
+  });
+
   it("cancelling after it fired does nothing", async () => {
     const deadlines = new Deadlines();
     const fire = vi.fn();

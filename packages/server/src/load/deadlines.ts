@@ -110,6 +110,8 @@ export class Deadlines {
         });
       }
     }
+    // Cancelled entries that rose to the top would only wake the timer for nothing.
+    this.#dropCancelledTop();
     const next = this.#heap[0];
     if (next && next.at < this.#armedAt) this.#arm(next.at);
   };
