@@ -4,16 +4,8 @@ import type { FallbackEventHandler } from "./fallback-events.js";
 export function mergeEventHandlers(
   ...handlers: (FallbackEventHandler | undefined)[]
 ): FallbackEventHandler | undefined {
-  let only: FallbackEventHandler | undefined;
-  let count = 0;
-  for (const handler of handlers) {
-    if (handler === undefined) continue;
-    only = handler;
-    count++;
-  }
-  // Per request, and usually with one handler or none: no filtered copy and no closure then.
-  if (count <= 1) return only;
   const present = handlers.filter((h): h is FallbackEventHandler => h !== undefined);
+  if (present.length <= 1) return present[0];
   return (event) => {
     for (const handler of present) handler(event);
   };
