@@ -138,20 +138,15 @@ async function raw(model: LanguageModelV4): Promise<[number, number]> {
 
 type Diffs = { ttft: number[]; total: number[] };
 const diffs = () => ({ ttft: [], total: [] }) as Diffs;
-const fallbackShort = diffs();
-const fallbackLong = diffs();
-const peerShort = diffs();
-const peerLong = diffs();
-// The same, the model alone (no streamText): streamText's own per-chunk work is the same for every
-// contender, and its spread swamps a difference of a fraction of a microsecond per chunk.
-const rawFallbackShort = diffs();
-const rawFallbackLong = diffs();
-const rawPeerShort = diffs();
-const rawPeerLong = diffs();
-const floorShort = diffs();
-const floorLong = diffs();
-const rawFloorShort = diffs();
-const rawFloorLong = diffs();
+/**
+ * One layer's differences from plain streamText, per answer length; `raw*`: the same with the model
+ * alone (no streamText), where streamText's own per-chunk work, the same for every contender, does
+ * not swamp a difference of a fraction of a microsecond per chunk.
+ */
+const layerDiffs = () => ({ short: diffs(), long: diffs(), rawShort: diffs(), rawLong: diffs() });
+type LayerDiffs = ReturnType<typeof layerDiffs>;
+/** Indexed as the contenders are, after plain: fallback-chat, ai-fallback, the minimal wrapper. */
+const [fallback, peer, floor] = [layerDiffs(), layerDiffs(), layerDiffs()];
 const plainTotal: number[] = [];
 const short = contenders(SHORT);
 const long = contenders(LONG);
@@ -176,25 +171,20 @@ const push = (into: Diffs, [ttft, total]: [number, number], [pTtft, pTotal]: [nu
 };
 
 for (let i = 0; i < WARMUP + RUNS; i++) {
-  const [p, f, q, m] = await round(short, i);
-  const [lp, lf, lq, lm] = await round(long, i);
-  const [rp, rf, rq, rm] = await round(short, i, raw);
-  const [rlp, rlf, rlq, rlm] = await round(long, i, raw);
-  if (i < WARMUP || !p || !f || !q || !m || !lp || !lf || !lq || !lm) continue;
-  if (!rp || !rf || !rq || !rm || !rlp || !rlf || !rlq || !rlm) continue;
-  push(fallbackShort, f, p);
-  push(peerShort, q, p);
-  push(floorShort, m, p);
-  push(fallbackLong, lf, lp);
-  push(peerLong, lq, lp);
-  push(floorLong, lm, lp);
-  push(rawFallbackShort, rf, rp);
-  push(rawPeerShort, rq, rp);
-  push(rawFloorShort, rm, rp);
-  push(rawFallbackLong, rlf, rlp);
-  push(rawPeerLong, rlq, rlp);
-  push(rawFloorLong, rlm, rlp);
-  plainTotal.push(p[1]);
+  const measured = {
+    short: await round(short, i),
+    long: await round(long, i),
+    rawShort: await round(short, i, raw),
+    rawLong: await round(long, i, raw),
+  };
+  if (i < WARMUP) continue;
+  for (const [k, layer] of [fallback, peer, floor].entries()) {
+    for (const key of ["short", "long", "rawShort", "rawLong"] as const) {
+      const results = measured[key];
+      push(layer[key], results[k + 1] as [number, number], results[0] as [number, number]);
+    }
+  }
+  plainTotal.push((measured.short[0] as [number, number])[1]);
 }
 
 /** What creating one costs here, hot: the per-attempt objects no wrapper can avoid. */
@@ -209,15 +199,16 @@ const signalMs = constructionMs(() => new AbortController().signal);
 
 const us = (ms: number) => `${(ms * 1000).toFixed(2)} µs`;
 const median = (values: number[]) => summarize(values).p50;
-const perChunk = (s: Diffs, l: Diffs) => (median(l.total) - median(s.total)) / (LONG - SHORT);
-const ttft = summarize(fallbackShort.ttft);
-const peerTtft = summarize(peerShort.ttft);
-const chunkCost = perChunk(fallbackShort, fallbackLong);
-const peerChunkCost = perChunk(peerShort, peerLong);
-const rawChunkCost = perChunk(rawFallbackShort, rawFallbackLong);
-const rawPeerChunkCost = perChunk(rawPeerShort, rawPeerLong);
-const floorChunkCost = perChunk(floorShort, floorLong);
-const rawFloorChunkCost = perChunk(rawFloorShort, rawFloorLong);
+/** The per-chunk slope through streamText and with the model alone. */
+const perChunk = (layer: LayerDiffs) => ({
+  streamText: (median(layer.long.total) - median(layer.short.total)) / (LONG - SHORT),
+  alone: (median(layer.rawLong.total) - median(layer.rawShort.total)) / (LONG - SHORT),
+});
+const ttft = summarize(fallback.short.ttft);
+const peerTtft = summarize(peer.short.ttft);
+const chunk = perChunk(fallback);
+const peerChunk = perChunk(peer);
+const floorChunk = perChunk(floor);
 const chunkTarget = (ms: number) => `target ≤ 0.5 µs: ${ms <= 0.0005 ? "met" : "**missed**"}`;
 const rows = [
   ["streamText alone, whole answer (the baseline)", us(median(plainTotal)), ""],
@@ -228,45 +219,45 @@ const rows = [
   ],
   [
     "added to the first token, the model alone (doStream, no streamText)",
-    us(median(rawFallbackShort.ttft)),
+    us(median(fallback.rawShort.ttft)),
     "the layer's own code and its one output stream",
   ],
   [
     `added to the whole ${SHORT}-chunk answer, through streamText`,
-    us(median(fallbackShort.total)),
+    us(median(fallback.short.total)),
     "",
   ],
   [
     `added per chunk (slope from ${SHORT} to ${LONG} chunks)`,
-    us(chunkCost),
-    chunkTarget(chunkCost),
+    us(chunk.streamText),
+    chunkTarget(chunk.streamText),
   ],
   [
     "added per chunk, the model alone (the same slope, no streamText)",
-    us(rawChunkCost),
-    chunkTarget(rawChunkCost),
+    us(chunk.alone),
+    chunkTarget(chunk.alone),
   ],
   ["ai-fallback 3.0.0, added to the first token", us(peerTtft.p50), `p95 ${us(peerTtft.p95)}`],
-  [`ai-fallback 3.0.0, added to the whole ${SHORT}-chunk answer`, us(median(peerShort.total)), ""],
-  ["ai-fallback 3.0.0, added per chunk (the same slope)", us(peerChunkCost), ""],
+  [`ai-fallback 3.0.0, added to the whole ${SHORT}-chunk answer`, us(median(peer.short.total)), ""],
+  ["ai-fallback 3.0.0, added per chunk (the same slope)", us(peerChunk.streamText), ""],
   [
     "ai-fallback 3.0.0, added to the first token, the model alone",
-    us(median(rawPeerShort.ttft)),
+    us(median(peer.rawShort.ttft)),
     "",
   ],
-  ["ai-fallback 3.0.0, added per chunk, the model alone", us(rawPeerChunkCost), ""],
+  ["ai-fallback 3.0.0, added per chunk, the model alone", us(peerChunk.alone), ""],
   [
     "the minimal wrapper, added to the first token",
-    us(median(floorShort.ttft)),
+    us(median(floor.short.ttft)),
     "the floor: reads to the first text, then copies into a stream of its own",
   ],
-  ["the minimal wrapper, added per chunk (the same slope)", us(floorChunkCost), ""],
+  ["the minimal wrapper, added per chunk (the same slope)", us(floorChunk.streamText), ""],
   [
     "the minimal wrapper, added to the first token, the model alone",
-    us(median(rawFloorShort.ttft)),
+    us(median(floor.rawShort.ttft)),
     "",
   ],
-  ["the minimal wrapper, added per chunk, the model alone", us(rawFloorChunkCost), ""],
+  ["the minimal wrapper, added per chunk, the model alone", us(floorChunk.alone), ""],
 ];
 const report = [
   "# The fallback layer's own cost",
@@ -277,7 +268,7 @@ const report = [
   "| --- | --- | --- |",
   ...rows.map((r) => `| ${r.join(" | ")} |`),
   "",
-  `The rows that say "the model alone" are the same comparisons without streamText: doStream and a read of every part. The minimal wrapper is the floor under any layer that can fall back before the first token: it reads the model's stream to the first text and returns a stream of its own, and nothing else (no timeouts, health, trail or failure handling). Through streamText that alone adds ${us(floorChunkCost)} per chunk in this run (${us(rawFloorChunkCost)} on the model alone, where only the copying is counted), so a per-chunk target through streamText below that floor is out of reach for any such layer. A per-chunk slope through streamText also moves between runs of the same code by more than a layer's cost per chunk, since streamText's own work per chunk is far larger. What fallback-chat adds above the floor is per-request work before its first attempt's request and after its first token: its attempt's abort signal (one AbortController with its signal takes ${us(signalMs)} here, hot, and one ReadableStream ${us(streamMs)}, both measured by this run; on Node 20 both go through makeTransferable), health admission and the silence watch, the trail and its events, and the run's parts. Through streamText that code runs among streamText's own, with caches cold for it; a CPU profile spreads it thin, with no one function of the layer standing out.`,
+  `The rows that say "the model alone" are the same comparisons without streamText: doStream and a read of every part. The minimal wrapper is the floor under any layer that can fall back before the first token: it reads the model's stream to the first text and returns a stream of its own, and nothing else (no timeouts, health, trail or failure handling). Through streamText that alone adds ${us(floorChunk.streamText)} per chunk in this run (${us(floorChunk.alone)} on the model alone, where only the copying is counted), so a per-chunk target through streamText below that floor is out of reach for any such layer. A per-chunk slope through streamText also moves between runs of the same code by more than a layer's cost per chunk, since streamText's own work per chunk is far larger. What fallback-chat adds above the floor is per-request work before its first attempt's request and after its first token: its attempt's abort signal (one AbortController with its signal takes ${us(signalMs)} here, hot, and one ReadableStream ${us(streamMs)}, both measured by this run; on Node 20 both go through makeTransferable), health admission and the silence watch, the trail and its events, and the run's parts. Through streamText that code runs among streamText's own, with caches cold for it; a CPU profile spreads it thin, with no one function of the layer standing out.`,
 ].join("\n");
 console.log(report);
 console.log(`wrote ${writeResult("engine-cost.md", report)}`);
