@@ -100,7 +100,8 @@ export class AttemptLauncher {
       try {
         outcome = await openAttempt({
           model: this.#options.languageModel(model),
-          callOptions: { ...this.#options.callOptions, prompt: options.prompt },
+          callOptions: this.#options.callOptions,
+          prompt: options.prompt,
           firstTokenTimeoutMs,
           callerAborted: () => lifetime.callerAborted,
           controller,

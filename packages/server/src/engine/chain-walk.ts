@@ -24,7 +24,8 @@ export class ChainWalk {
   readonly #trail: RunTrail;
   #position = 0;
   #retry = 0;
-  #backoff: ExponentialBackoff;
+  /** Made by the first retry's wait: most runs never wait. */
+  #backoff: ExponentialBackoff | undefined;
   /** Made by the first endpoint skipped: most runs skip none. */
   #skippedEndpoints: Set<string> | undefined;
   /** Models passed over for their circuit, success rate or silence, for the last resort. */
@@ -50,7 +51,6 @@ export class ChainWalk {
     this.#health = options.health;
     this.#lifetime = options.lifetime;
     this.#trail = options.trail;
-    this.#backoff = this.#freshBackoff();
     this.resetting =
       this.#settings.circuitBreaker.resetWhenAllOpen &&
       !this.#chain.some((m) => this.#health.available(m));
@@ -62,6 +62,7 @@ export class ChainWalk {
   }
 
   get backoff(): ExponentialBackoff {
+    this.#backoff ??= this.#freshBackoff();
     return this.#backoff;
   }
 
@@ -125,7 +126,7 @@ export class ChainWalk {
     this.#chain = this.#passedOverOpen;
     this.#position = 0;
     this.#retry = 0;
-    this.#backoff = this.#freshBackoff();
+    this.#backoff = undefined;
     return true;
   }
 
@@ -155,20 +156,20 @@ export class ChainWalk {
     if (index === this.#position) return;
     this.#position = index;
     this.#retry = 0;
-    this.#backoff = this.#freshBackoff();
+    this.#backoff = undefined;
   }
 
   /** Carries out a decision to retry or move on. */
   apply(decision: Exclude<FailureDecision, { type: "stop" }>, model: ResolvedModel): void {
     if (decision.type === "retry") {
       this.#retry++;
-      this.#backoff = this.#backoff.next();
+      this.#backoff = this.backoff.next();
       return;
     }
     this.passOver(decision, model);
     this.#position++;
     this.#retry = 0;
-    this.#backoff = this.#freshBackoff();
+    this.#backoff = undefined;
   }
 
   /** What a `next` decision says about other models (an endpoint to skip, a window to beat). */

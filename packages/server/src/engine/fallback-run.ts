@@ -76,7 +76,8 @@ class FallbackRun {
   readonly #launcher: AttemptLauncher;
   readonly #hedging: HedgeRace;
   readonly #output: FallbackOutput;
-  readonly #failures: RunFailures;
+  /** Made by the first failure: most runs have none. */
+  #madeFailures: RunFailures | undefined;
   #attempts = 0;
   /** Past the retry budget a request still gets one more attempt (its next model, say). */
   #graceLeft = true;
@@ -92,12 +93,19 @@ class FallbackRun {
       callerSignal: options.callOptions.abortSignal,
     });
     this.#trail = new RunTrail(options.onEvent, this.#lifetime.startedAt);
-    const parts = { health: this.#health, lifetime: this.#lifetime, trail: this.#trail };
-    this.#walk = new ChainWalk({ chain: options.chain, settings: this.#settings, ...parts });
+    this.#walk = new ChainWalk({
+      chain: options.chain,
+      settings: this.#settings,
+      health: this.#health,
+      lifetime: this.#lifetime,
+      trail: this.#trail,
+    });
     this.#launcher = new AttemptLauncher({
       languageModel: options.languageModel,
       callOptions: options.callOptions,
-      ...parts,
+      health: this.#health,
+      lifetime: this.#lifetime,
+      trail: this.#trail,
     });
     this.#hedging = new HedgeRace({
       settings: this.#settings.hedging,
@@ -106,19 +114,25 @@ class FallbackRun {
       health: this.#health,
       mayAddAttempt: () => this.#options.budget?.trySpend() ?? true,
     });
-    this.#failures = new RunFailures({
-      settings: this.#settings,
-      walk: this.#walk,
-      random: options.random ?? Math.random,
-      authHint: options.authHint,
-      chainLength: options.chain.length,
-      ...parts,
-    });
     this.#output = new FallbackOutput({
       keepText: this.#settings.midStream === "continue",
       metadata: () => this.#trail.metadata(this.#answeredBy),
       onCancel: () => this.#lifetime.stop("aborted"),
     });
+  }
+
+  get #failures(): RunFailures {
+    this.#madeFailures ??= new RunFailures({
+      settings: this.#settings,
+      walk: this.#walk,
+      random: this.#options.random ?? Math.random,
+      authHint: this.#options.authHint,
+      chainLength: this.#options.chain.length,
+      health: this.#health,
+      lifetime: this.#lifetime,
+      trail: this.#trail,
+    });
+    return this.#madeFailures;
   }
 
   async start(): Promise<FallbackStreamResult> {

@@ -1,6 +1,7 @@
 import type {
   LanguageModelV4,
   LanguageModelV4CallOptions,
+  LanguageModelV4Prompt,
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
 } from "@ai-sdk/provider";
@@ -50,6 +51,8 @@ export function isOutput(part: LanguageModelV4StreamPart): boolean {
 export type OpenAttemptOptions = {
   model: LanguageModelV4;
   callOptions: LanguageModelV4CallOptions;
+  /** The prompt of this attempt (a continuation's has the partial answer at its end). */
+  prompt: LanguageModelV4Prompt;
   firstTokenTimeoutMs: number;
   /** Whether the caller gave up (a failure is then `aborted`, not the model's fault). */
   callerAborted: () => boolean;
@@ -96,7 +99,11 @@ export async function openAttempt(
     opened?.onAbort?.();
   };
   try {
-    const pending = model.doStream({ ...options.callOptions, abortSignal: controller.signal });
+    const pending = model.doStream({
+      ...options.callOptions,
+      prompt: options.prompt,
+      abortSignal: controller.signal,
+    });
     const { stream, ...result } = await new Promise<LanguageModelV4StreamResult>(
       (resolve, reject) => {
         stopWaiting = reject;
