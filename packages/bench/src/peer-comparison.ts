@@ -12,8 +12,9 @@ import { streamText } from "ai";
 import { createFallback } from "ai-fallback";
 import { createRetryableModel, error } from "ai-retry/language-model";
 import { fallbackOnFake, NO_BREAKER } from "./fallback-on-fake.js";
+import { onArgument, sectionsPerNode } from "./on-node.js";
 import { permutations } from "./orders.js";
-import { measuredOn, writeResult } from "./results.js";
+import { measuredAt, writeResult } from "./results.js";
 import { summarize } from "./stats.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1200);
@@ -119,36 +120,44 @@ async function midStream(make: () => LanguageModelV4): Promise<string> {
   return failed ? `error after ${text.length} chars` : `other (${text.length} chars)`;
 }
 
-console.log(
-  `peer comparison: ${RUNS} runs each after ${WARMUP} warm-up, 30-chunk answers, loopback`,
-);
-console.log(
-  `${"".padEnd(36)}${"TTFT healthy".padEnd(16)}${"TTFT primary 503".padEnd(20)}primary cut mid-stream`,
-);
-const healthy = await medianTtfts(
-  contenders.map(([, make]) => make()),
-  { type: "none" },
-);
-const failover = await medianTtfts(
-  contenders.map(([, make]) => make()),
-  { type: "http-error", status: 503 },
-);
-const rows: string[] = [];
-for (const [index, [name, make]] of contenders.entries()) {
-  const cut = await midStream(make);
+/** This Node's table, from one interleaved run. */
+async function measure(): Promise<string> {
   console.log(
-    `${name.padEnd(36)}${(healthy[index] ?? "").padEnd(16)}${(failover[index] ?? "").padEnd(20)}${cut}`,
+    `peer comparison on Node ${process.versions.node}: ${RUNS} runs each after ${WARMUP} warm-up, 30-chunk answers, loopback`,
   );
-  rows.push(`| ${name} | ${healthy[index] ?? ""} | ${failover[index] ?? ""} | ${cut} |`);
+  console.log(
+    `${"".padEnd(36)}${"TTFT healthy".padEnd(16)}${"TTFT primary 503".padEnd(20)}primary cut mid-stream`,
+  );
+  const healthy = await medianTtfts(
+    contenders.map(([, make]) => make()),
+    { type: "none" },
+  );
+  const failover = await medianTtfts(
+    contenders.map(([, make]) => make()),
+    { type: "http-error", status: 503 },
+  );
+  const rows: string[] = [];
+  for (const [index, [name, make]] of contenders.entries()) {
+    const cut = await midStream(make);
+    console.log(
+      `${name.padEnd(36)}${(healthy[index] ?? "").padEnd(16)}${(failover[index] ?? "").padEnd(20)}${cut}`,
+    );
+    rows.push(`| ${name} | ${healthy[index] ?? ""} | ${failover[index] ?? ""} | ${cut} |`);
+  }
+  return [
+    "| contender | TTFT, healthy | TTFT, primary answers 503 | primary cut mid-stream: what the consumer shows |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
 }
+
+const sections = await sectionsPerNode(new URL(import.meta.url).pathname, measure);
 await upstream.close();
 const report = [
   "# Happy path and failover beside the peers, on loopback",
   "",
-  `Written by \`node packages/bench/dist/peer-comparison.js\`, ${measuredOn()}: each contender falls back from a primary to a backup on fake-upstream over loopback HTTP, ${RUNS} interleaved runs each after ${WARMUP} warm-up (every order of the contenders in turn), 30-chunk answers. Medians of the time to first token.`,
+  `Written by \`node packages/bench/dist/peer-comparison.js${onArgument()}\`, ${measuredAt()}: each contender falls back from a primary to a backup on fake-upstream over loopback HTTP, ${RUNS} interleaved runs each after ${WARMUP} warm-up (every order of the contenders in turn), 30-chunk answers, on each Node line in a process of its own. Medians of the time to first token.`,
   "",
-  "| contender | TTFT, healthy | TTFT, primary answers 503 | primary cut mid-stream: what the consumer shows |",
-  "| --- | --- | --- | --- |",
-  ...rows,
+  ...sections.flatMap((section) => [section, ""]),
 ].join("\n");
 console.log(`wrote ${writeResult("peer-comparison.md", report)}`);
