@@ -26,8 +26,8 @@ export function nodeNote(): string {
 }
 
 /**
- * A benchmark whose figures depend on the Node line (web streams, abort signals and promises got
- * much cheaper from one line to the next), measured on each line given with `--on 22,24`: each
+ * A benchmark whose figures depend on the Node line (web streams and abort signals got much
+ * cheaper from one line to the next), measured on each line given with `--on 22,24`: each
  * line runs in a child process of its own, on a Node fetched through `npx -p node@<major>` (the
  * npm registry), and the report gets one section per line. Without `--on`, the section is
  * measured on the Node running this. A child's `measure` runs alone in its process, as it would
@@ -36,8 +36,8 @@ export function nodeNote(): string {
 export async function sectionsPerNode(
   script: string,
   measure: () => Promise<string>,
+  args: readonly string[] = process.argv.slice(2),
 ): Promise<string[]> {
-  const args = process.argv.slice(2);
   const section = async () => `## ${nodeNote()}\n\n${await measure()}`;
   if (args.includes(CHILD)) {
     console.log(SECTION + JSON.stringify(await section()));
@@ -47,7 +47,9 @@ export async function sectionsPerNode(
   if (on === -1) return [await section()];
   const majors = (args[on + 1] ?? "").split(",").map(Number);
   if (majors.length === 0 || majors.some((major) => !Number.isInteger(major) || major < 1)) {
-    throw new Error(`--on takes Node majors separated by commas, e.g. --on 22,24`);
+    throw new Error(
+      `--on takes Node majors separated by commas, e.g. --on 22,24 (got "${args[on + 1] ?? ""}")`,
+    );
   }
   const rest = args.filter((_, i) => i !== on && i !== on + 1);
   const sections: string[] = [];
