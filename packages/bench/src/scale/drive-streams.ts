@@ -79,7 +79,8 @@ async function chat(url: string, prompt: string, onText: () => void): Promise<nu
   const decoder = new TextDecoder();
   let ttft: number | undefined;
   let tail = "";
-  let failed = false;
+  /** The first error part's text: what a person would have been shown. */
+  let failed: string | undefined;
   try {
     for await (const bytes of response.body) {
       const text = decoder.decode(bytes, { stream: true });
@@ -87,14 +88,32 @@ async function chat(url: string, prompt: string, onText: () => void): Promise<nu
         ttft = performance.now() - started;
         onText();
       }
-      if (text.includes('"type":"error"')) failed = true;
-      tail = (tail + text).slice(-400);
+      const joined = tail + text;
+      failed ??= errorText(joined);
+      tail = joined.slice(-400);
     }
   } catch (cause) {
     return `stream: ${(cause as Error).message}`;
   }
-  if (failed) return "error in the stream";
+  if (failed !== undefined) return `error in the stream: ${failed}`;
   if (ttft === undefined) return "no text";
   if (!tail.includes('"type":"finish"')) return "no finish";
   return ttft;
+}
+
+/**
+ * The text of an error part in a UI message stream (`data: {"type":"error","errorText":"…"}`),
+ * once its line is complete; undefined while there is none.
+ */
+function errorText(events: string): string | undefined {
+  const at = events.indexOf('"type":"error"');
+  const end = events.indexOf("\n", at);
+  if (at === -1 || end === -1) return undefined;
+  const line = events.slice(events.lastIndexOf("data: ", at) + 6, end);
+  try {
+    const part = JSON.parse(line) as { errorText?: unknown };
+    return typeof part.errorText === "string" ? part.errorText.slice(0, 120) : "no error text";
+  } catch {
+    return "unreadable error part";
+  }
 }
