@@ -107,8 +107,9 @@ async function chat(url: string, prompt: string, onText: () => void): Promise<nu
  */
 function errorText(events: string): string | undefined {
   const at = events.indexOf('"type":"error"');
+  if (at === -1) return undefined;
   const end = events.indexOf("\n", at);
-  if (at === -1 || end === -1) return undefined;
+  if (end === -1) return undefined;
   const line = events.slice(events.lastIndexOf("data: ", at) + 6, end);
   try {
     const part = JSON.parse(line) as { errorText?: unknown };
