@@ -199,7 +199,7 @@ const hedgingSchema = z.union(
       after_ms: z
         .union([z.number().int().positive(), z.literal("auto")])
         .describe(
-          "Start the next model when the first has no token after this long; auto: after the model's own recent (1 − max_extra_load) quantile time to first token.",
+          "Start the next model when the first has no token after this long; auto: after the model's own recent (1 − max_extra_load) quantile time to first token. The hedge goes to the next model that answers faster now than that (its latest first tokens, and its attempts still waiting), so when every model is slow at once no hedge is added.",
         ),
       floor_ms: z.number().int().positive().default(250).describe("The least delay auto may pick."),
       max_extra_load: z

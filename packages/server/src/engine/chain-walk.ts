@@ -130,14 +130,24 @@ export class ChainWalk {
     return true;
   }
 
-  /** The next model after the current one that may be tried now, admitted as a hedge. */
-  async hedgeCandidate(): Promise<ResolvedModel | undefined> {
+  /**
+   * The next model after the current one that may be tried now and answers faster than
+   * `waitedMs` (how long the attempt it would back has waited), admitted as a hedge. A model no
+   * faster than that now would only add load: when every model is slow at once (an upstream or
+   * this server saturated) a hedge cannot win, and each one slows everything further.
+   */
+  async hedgeCandidate(waitedMs: number): Promise<ResolvedModel | undefined> {
     for (let i = this.#position + 1; i < this.#chain.length; i++) {
       const model = this.#chain[i] as ResolvedModel;
-      if (this.#skipReason(model)) continue;
+      if (this.#skipReason(model) || !(this.#firstTokenNowMs(model) < waitedMs)) continue;
       if (await this.#admitted(model)) return model;
     }
     return undefined;
+  }
+
+  /** The model's time to a first token now; 0 (as fast as can be) when health has no figure. */
+  #firstTokenNowMs(model: ResolvedModel): number {
+    return this.#health.firstTokenNowMs?.(model) ?? 0;
   }
 
   /** Whether the next candidate, without taking it, accepts a continuation. */

@@ -12,8 +12,10 @@ import type { ChainWalk } from "./chain-walk.js";
 
 /**
  * Hedged first tokens. An attempt with no first token after the hedge delay gets a parallel
- * attempt on the next available model; the first to produce output wins and the other is aborted
- * (its socket closed). Both are in the trail. Hedges are capped per request.
+ * attempt on the next available model that answers faster now than the attempt has waited (so a
+ * saturated upstream, where every model is slow, gets no hedges piled on); the first to produce
+ * output wins and the other is aborted (its socket closed). Both are in the trail. Hedges are
+ * capped per request and by the retry budget.
  */
 export class HedgeRace {
   readonly #settings: HedgingSettings;
@@ -73,7 +75,7 @@ export class HedgeRace {
     ]);
     clearTimer?.();
     if (fired !== "hedge") return fired;
-    const backup = await this.#walk.hedgeCandidate();
+    const backup = await this.#walk.hedgeCandidate(delay);
     if (!backup || !this.#mayAddAttempt()) return primary.promise;
     this.#hedges++;
     const hedge = this.#launcher.start(backup, { prompt, retry: 0, hedge: true });

@@ -175,6 +175,59 @@ describe("hedged first tokens", () => {
     expect(upstream.stats(B)).toMatchObject({ requests: 1, clientClosed: 1 });
   });
 
+  describe("no hedge to a model that is no faster now (every model slow at once: a hedge only adds load)", () => {
+    it("one whose latest first tokens took longer than the attempt has waited", async () => {
+      // A's 503s, made to teach B's first tokens, must not take A out of use.
+      const engine = createFallbackEngine({
+        config: fakeConfig(upstream, [A, B], {
+          settings: {
+            hedging: { after_ms: 100 },
+            circuit_breaker: { consecutive_failures: 20, minimum_requests: 20 },
+            skip_threshold: 0,
+          },
+        }),
+        env: FAKE_ENV,
+      });
+      const log = eventLog();
+      const model = createFallbackModel({ engine, onEvent: log.onEvent });
+      upstream.fail(A, { type: "http-error", status: 503 });
+      upstream.setModel(B, { firstTokenMs: 300 });
+      for (let i = 0; i < 2; i++) expect((await collectStream(model)).response?.modelId).toBe(B);
+      upstream.heal(A);
+      upstream.setModel(A, { firstTokenMs: 400 });
+      const sent = upstream.stats(B).requests;
+      expect((await collectStream(model)).response?.modelId).toBe(A);
+      expect(upstream.stats(B).requests).toBe(sent); // B takes 300 ms: longer than A had waited
+      expect(log.events.filter((e) => e.type === "attempt-start" && e.hedge)).toHaveLength(0);
+      // Once B is fast again, A's slowness is A's own, and B gets the hedge.
+      upstream.setModel(B, { firstTokenMs: 10 });
+      upstream.fail(A, { type: "http-error", status: 503 });
+      for (let i = 0; i < 3; i++) await collectStream(model); // B's latest: 2 slow, 3 fast
+      upstream.heal(A);
+      upstream.setModel(A, { firstTokenMs: 400 });
+      expect((await collectStream(model)).response?.modelId).toBe(B);
+      expect(log.events.filter((e) => e.type === "attempt-start" && e.hedge)).toHaveLength(1);
+    });
+
+    it("one with an attempt waiting longer than that: the next request's hedge goes past it", async () => {
+      upstream.setModel(A, { firstTokenMs: 1000 });
+      upstream.setModel(B, { firstTokenMs: 1000 });
+      upstream.setModel(C, { firstTokenMs: 20 });
+      const { model, log } = hedged({ after_ms: 100 });
+      // The first is hedged on B at 100 ms (B has no record); 200 ms later the second finds B's
+      // hedge still without a token after 200 ms, more than the second has waited, and skips B.
+      const first = collectStream(model);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const second = await collectStream(model);
+      expect(second.response?.modelId).toBe(C);
+      expect((await first).response?.modelId).toBe(A);
+      expect(upstream.stats(B).requests).toBe(1);
+      expect(
+        log.events.filter((e) => e.type === "attempt-start" && e.hedge).map((e) => e.model),
+      ).toEqual([B, C]);
+    });
+  });
+
   it("caps the hedges per request", async () => {
     for (const id of [A, B, C]) upstream.setModel(id, { firstTokenMs: 400 });
     const { model } = hedged({ after_ms: 50, max_hedges: 1 });

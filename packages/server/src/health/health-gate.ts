@@ -36,6 +36,12 @@ export interface HealthGate {
    */
   ttftQuantileMs?(model: ResolvedModel, quantile: number): number | undefined;
   /**
+   * How long the model takes to a first token now (its latest first tokens, and the attempts on it
+   * still waiting for one); undefined without data. A hedge goes only to a model faster than the
+   * attempt it backs has already waited.
+   */
+  firstTokenNowMs?(model: ResolvedModel): number | undefined;
+  /**
    * How long an attempt on this model may go without a first token before it is a stall (counted
    * against the model while it goes on waiting), or undefined: no stall rule for it now.
    */

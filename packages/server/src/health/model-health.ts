@@ -38,6 +38,11 @@ export type ModelHealthOptions = {
 };
 
 const MAX_PENDING_OUTCOMES = 10_000;
+/**
+ * How far back "now" reaches for `firstTokenNowMs`. Short, so a model slow in an overload is
+ * tried as a hedge again soon after (one hedge: the others wait while it is still waiting).
+ */
+const RECENT_TTFT_MS = 30_000;
 
 /**
  * Health tracking as the engine's gate: a sliding window of outcomes per model (success rate,
@@ -237,6 +242,18 @@ export class ModelHealth implements HealthGate {
   /** A quantile of this model's recent time to first token on this instance (for auto hedging). */
   ttftQuantileMs(model: ResolvedModel, quantile: number): number | undefined {
     return this.#window(model.id).ttftQuantile(quantile, this.#now());
+  }
+
+  /**
+   * How long the model takes to a first token now, as this instance sees it: the longer of the
+   * median of its latest first tokens (the last `RECENT_TTFT_MS`) and the wait of its oldest attempt
+   * still waiting (with circuit_breaker.silence on, which tracks them). Undefined without either.
+   */
+  firstTokenNowMs(model: ResolvedModel): number | undefined {
+    const recent = this.#window(model.id).recentTtftMedian(this.#now(), RECENT_TTFT_MS);
+    const waiting = this.#silence.longestWaitMs(model.id);
+    if (waiting === undefined) return recent;
+    return recent === undefined ? waiting : Math.max(recent, waiting);
   }
 
   /**

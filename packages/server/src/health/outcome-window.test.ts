@@ -56,4 +56,19 @@ describe("OutcomeWindow", () => {
     expect(window.ttftPercentiles(200).p95).toBe(190); // 20 samples: reused
     expect(window.ttftPercentiles(1200).p95).toBe(200); // a second later: recomputed
   });
+
+  it("tells the median of the latest first tokens, where the window's percentiles look back minutes", () => {
+    const window = new OutcomeWindow(600_000);
+    expect(window.recentTtftMedian(0, 30_000)).toBeUndefined();
+    for (let i = 0; i < 50; i++) window.add(ok(40_000 + i, 100)); // fast answers
+    for (let i = 0; i < 5; i++) window.add(ok(60_000 + i, 5000)); // then five slow ones
+    window.add(fail(60_010)); // a failure has no first token: it says nothing of the latency
+    // Of the latest nine first tokens, five are slow; the window's own median is still fast.
+    expect(window.recentTtftMedian(60_020, 30_000)).toBe(5000);
+    expect(window.ttftPercentiles(60_020).p50).toBe(100);
+    // Only first tokens within the last 30 s count: none, once they are older.
+    expect(window.recentTtftMedian(91_000, 30_000)).toBeUndefined();
+    expect(window.ttftPercentiles(91_000).samples).toBe(55); // still in the window
+  });
 });
+

@@ -31,6 +31,8 @@ export type TtftPercentiles = {
 
 /** How long a computed latency percentile is reused before the window is sorted again. */
 const PERCENTILE_TTL_MS = 1000;
+/** First tokens `recentTtftMedian` looks at, at most. */
+const RECENT_SAMPLES = 9;
 /** Below this many samples percentiles are recomputed on every change: a few samples move them a lot. */
 const EXACT_BELOW = 20;
 
@@ -113,6 +115,27 @@ export class OutcomeWindow {
   ttftQuantile(quantile: number, now: number): number | undefined {
     this.#refreshLatencies(now);
     return percentile(this.#sortedTtfts, quantile);
+  }
+
+  /**
+   * The median of the model's latest first-token times (up to `RECENT_SAMPLES`, none older than
+   * `withinMs`): how fast it answers now, where the window's percentiles say how it has answered
+   * over minutes. Undefined without one. Walks back from the newest outcome; asked only when a
+   * hedge is about to go out.
+   */
+  recentTtftMedian(now: number, withinMs: number): number | undefined {
+    const cutoff = now - withinMs;
+    const recent: number[] = [];
+    for (let i = this.#outcomes.length - 1; i >= this.#head; i--) {
+      const outcome = this.#outcomes[i] as Outcome;
+      if (outcome.at < cutoff) break;
+      if (outcome.ttftMs === undefined) continue;
+      if (recent.push(outcome.ttftMs) >= RECENT_SAMPLES) break;
+    }
+    return percentile(
+      recent.sort((a, b) => a - b),
+      0.5,
+    );
   }
 
   #refreshLatencies(now: number): void {

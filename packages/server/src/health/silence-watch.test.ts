@@ -77,4 +77,25 @@ describe("SilenceWatch", () => {
     busy(150);
     expect(watch.silent(M, 3, () => 100)).toBe(false);
   });
+
+  it("tells how long the oldest attempt still waiting has waited, stragglers left out", async () => {
+    const watch = new SilenceWatch();
+    expect(watch.longestWaitMs(M)).toBeUndefined();
+    const straggler = watch.waiting(M);
+    await sleep(60);
+    const first = watch.waiting(M);
+    await sleep(40);
+    expect(watch.longestWaitMs(M)).toBeGreaterThanOrEqual(95); // the straggler, waiting 100 ms
+    const answered = watch.waiting(M);
+    answered(true); // begun after both: they are stragglers now, news of nothing
+    expect(watch.longestWaitMs(M)).toBeUndefined();
+    const waiting = watch.waiting(M);
+    await sleep(30);
+    expect(watch.longestWaitMs(M)).toBeGreaterThanOrEqual(25);
+    expect(watch.longestWaitMs(M)).toBeLessThan(60);
+    waiting(false);
+    straggler(false);
+    first(false);
+    expect(watch.longestWaitMs(M)).toBeUndefined();
+  });
 });

@@ -63,26 +63,57 @@ export class SilenceWatch {
     const since = this.#answeredStart.get(modelId) ?? Number.NEGATIVE_INFINITY;
     // An answered attempt begun within afterMs: none begun after it can have waited that long.
     if (now - since < afterMs) return false;
-    let oldest: Waiter | undefined;
-    let after = 0;
-    for (const waiter of waiters) {
-      if (isOver(waiter, now)) {
-        waiters.delete(waiter);
-        continue;
-      }
-      if (waiter.startedAt <= since) continue;
-      oldest ??= waiter;
-      if (++after >= count) break;
-    }
-    if (!oldest || after < count) return false;
-    const waited = now - oldest.startedAt - (eventLoopLag.stalledMs() - oldest.lagMark);
-    return waited >= afterMs;
+    const oldest = oldestUnanswered(waiters, since, count, now);
+    return oldest !== undefined && waitedMs(oldest, now) >= afterMs;
+  }
+
+  /**
+   * How long the model's oldest waiting attempt has waited, counting only attempts begun after the
+   * latest-begun one it answered (an older one is a straggler, not news of the model now);
+   * undefined when none is waiting. Asked only when a hedge is about to go out.
+   */
+  longestWaitMs(modelId: string): number | undefined {
+    const waiters = this.#waiting.get(modelId);
+    if (!waiters || waiters.size === 0) return undefined;
+    const now = performance.now();
+    const since = this.#answeredStart.get(modelId) ?? Number.NEGATIVE_INFINITY;
+    const oldest = oldestUnanswered(waiters, since, 1, now);
+    return oldest && waitedMs(oldest, now);
   }
 
   clear(): void {
     this.#waiting.clear();
     this.#answeredStart.clear();
   }
+}
+
+/**
+ * The oldest waiter begun after `since`, if at least `count` were (dropping closed ones whose time
+ * is up on the way).
+ */
+function oldestUnanswered(
+  waiters: Set<Waiter>,
+  since: number,
+  count: number,
+  now: number,
+): Waiter | undefined {
+  let oldest: Waiter | undefined;
+  let after = 0;
+  for (const waiter of waiters) {
+    if (isOver(waiter, now)) {
+      waiters.delete(waiter);
+      continue;
+    }
+    if (waiter.startedAt <= since) continue;
+    oldest ??= waiter;
+    if (++after >= count) break;
+  }
+  return after >= count ? oldest : undefined;
+}
+
+/** How long a waiter has waited, less the process's own stalls meanwhile. */
+function waitedMs(waiter: Waiter, now: number): number {
+  return now - waiter.startedAt - (eventLoopLag.stalledMs() - waiter.lagMark);
 }
 
 /** Forgets the closed attempts whose time to count as waiting is up. */
