@@ -33,6 +33,8 @@ if (levels.some((n) => !Number.isInteger(n) || n <= 0) || !(seconds > 0)) {
 // event, as providers send). At 1,000 streams that is 25 answers and 500 chunks a second. Faster
 // streams at that count saturate the machine, and then both routes measure the queue, not a stream.
 const PACING = { firstTokenMs: 300, tokensPerSecond: 0.5, replyWords: 20, chunkSize: 1 };
+/** An answer's length at that pacing: the clients' first chats are spread over it. */
+const RAMP_MS = PACING.firstTokenMs + (PACING.replyWords / PACING.tokensPerSecond) * 1000;
 
 const probes = createProbes();
 const demo = await startDemo({ ...probes.env, FALLBACK_CHAT_PLAIN_ROUTE: "1" });
@@ -64,7 +66,8 @@ try {
   };
   const target = (url: string) => ({ url, probes: serverProbes, upstreamRequests });
   // Warm-up: both routes compiled, JIT and caches in place before anything is measured.
-  for (const url of Object.values(routes)) await runPhase(target(url), "warm-up", 50, 5);
+  for (const url of Object.values(routes))
+    await runPhase(target(url), "warm-up", { concurrency: 50, seconds: 5, rampMs: 0 });
   const results: PhaseResult[] = [];
   for (const [i, level] of levels.entries()) {
     // Alternate which route goes first, so neither always meets a heap the other left behind.
@@ -72,7 +75,11 @@ try {
     if (i % 2 === 1) order.reverse();
     for (const [name, url] of order) {
       process.stdout.write(`${name} × ${level}…`);
-      const result = await runPhase(target(url), name, level, seconds);
+      const result = await runPhase(target(url), name, {
+        concurrency: level,
+        seconds,
+        rampMs: RAMP_MS,
+      });
       const errors = Object.values(result.drive.errors).reduce((a, b) => a + b, 0);
       console.log(
         ` ${result.drive.answers} answers, ${errors} errors, ${result.cpuMsPerAnswer.toFixed(2)} CPU ms/answer, loop p99 ${result.loopP99Ms.toFixed(1)} ms`,
@@ -86,6 +93,7 @@ try {
     header: `Written by \`node packages/bench/dist/scale.js --levels ${levels.join(",")} --seconds ${seconds}\`, ${measuredOn()} (${availableParallelism()} cores shared by the server, its fake-upstream and the clients), in ${minutes} min.`,
     pacing: PACING,
     seconds,
+    rampMs: RAMP_MS,
     processes: commands,
   });
   console.log(report);

@@ -10,11 +10,18 @@ export type DriveResult = {
  * Keeps `concurrency` chats open against `url` until `untilMs` (performance.now()), each client
  * starting its next chat as soon as its last one ends; resolves when every started chat has
  * ended. A chat is an error unless it is a 200 whose UI message stream has text and a finish.
+ *
+ * The clients' first chats are spread evenly over `rampMs`: steady traffic at this concurrency
+ * arrives at N / (answer length) a second. Started all at once, N chats would arrive together,
+ * end together and arrive together again, each wave a queue of N requests' setup at the server:
+ * the phase would measure that queue, not the streams.
  */
 export async function driveStreams(options: {
   url: string;
   concurrency: number;
   untilMs: number;
+  /** Over how long the clients' first chats start (0: all at once). */
+  rampMs: number;
   /**
    * Called once, when 95 % of the clients are streaming text at the same time (or at half-time
    * if they never are): the moment to measure what open streams hold.
@@ -36,6 +43,7 @@ export async function driveStreams(options: {
     if (streaming >= options.concurrency * 0.95) fullyOpen();
   };
   const client = async (k: number) => {
+    await sleep((options.rampMs * k) / options.concurrency);
     while (performance.now() < options.untilMs) {
       const n = asked++;
       let texted = false;
@@ -56,6 +64,8 @@ export async function driveStreams(options: {
   clearTimeout(halfTime);
   return result;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One chat, read to its end: its time to first text (ms), or what went wrong. */
 async function chat(url: string, prompt: string, onText: () => void): Promise<number | string> {
@@ -78,6 +88,7 @@ async function chat(url: string, prompt: string, onText: () => void): Promise<nu
   }
   const decoder = new TextDecoder();
   let ttft: number | undefined;
+  let finished = false;
   let tail = "";
   /** The first error part's text: what a person would have been shown. */
   let failed: string | undefined;
@@ -88,8 +99,11 @@ async function chat(url: string, prompt: string, onText: () => void): Promise<nu
         ttft = performance.now() - started;
         onText();
       }
+      // Looked for in each chunk with the previous one's end: the finish part carries the trail
+      // (long after fallbacks), and a last chunk holding only `[DONE]` would leave it out of a tail.
       const joined = tail + text;
       failed ??= errorText(joined);
+      finished ||= joined.includes('"type":"finish"');
       tail = joined.slice(-400);
     }
   } catch (cause) {
@@ -97,7 +111,7 @@ async function chat(url: string, prompt: string, onText: () => void): Promise<nu
   }
   if (failed !== undefined) return `error in the stream: ${failed}`;
   if (ttft === undefined) return "no text";
-  if (!tail.includes('"type":"finish"')) return "no finish";
+  if (!finished) return "no finish";
   return ttft;
 }
 

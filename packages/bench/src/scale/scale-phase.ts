@@ -26,7 +26,8 @@ export type PhaseResult = {
   heapOpenBytes: number;
   rssKbPerStream: number;
   loopP99Ms: number;
-  upstreamPerAnswer: number;
+  /** Upstream requests per chat, answered or not (more than 1: retries, fallbacks, hedges). */
+  upstreamPerChat: number;
   ttftP50Ms: number;
   ttftP99Ms: number;
   seconds: number;
@@ -36,16 +37,16 @@ const sum = (samples: ProbeSample[], key: "cpuMs" | "rssBytes" | "heapUsedBytes"
   samples.reduce((total, s) => total + s[key], 0);
 
 /**
- * One route at one concurrency: `concurrency` clients for `seconds`, then the drain. CPU is the
- * server's over the whole phase, per answer; memory is sampled once (nearly) every client is
- * streaming.
+ * One route at one concurrency: `concurrency` clients for `seconds` (their first chats spread over
+ * `rampMs`), then the drain. CPU is the server's over the whole phase, per answer; memory is
+ * sampled once (nearly) every client is streaming.
  */
 export async function runPhase(
   target: PhaseTarget,
   route: string,
-  concurrency: number,
-  seconds: number,
+  load: { concurrency: number; seconds: number; rampMs: number },
 ): Promise<PhaseResult> {
+  const { concurrency, seconds, rampMs } = load;
   const idle = await target.probes.afterGc();
   await target.probes.reset();
   const before = await target.probes.fresh();
@@ -56,6 +57,7 @@ export async function runPhase(
     url: target.url,
     concurrency,
     untilMs: started + seconds * 1000,
+    rampMs,
     onFullyOpen: () => {
       open = target.probes.afterGc();
     },
@@ -65,6 +67,7 @@ export async function runPhase(
   const during = (await open) ?? after;
   const requests = (await target.upstreamRequests()) - requestsBefore;
   const answers = Math.max(1, drive.answers);
+  const chats = drive.answers + Object.values(drive.errors).reduce((a, b) => a + b, 0);
   const ttft = [...drive.ttftMs].sort((a, b) => a - b);
   return {
     route,
@@ -76,7 +79,7 @@ export async function runPhase(
     heapOpenBytes: sum(during, "heapUsedBytes"),
     rssKbPerStream: (sum(during, "rssBytes") - sum(idle, "rssBytes")) / 1024 / concurrency,
     loopP99Ms: Math.max(0, ...after.map((s) => s.loopP99Ms)),
-    upstreamPerAnswer: requests / answers,
+    upstreamPerChat: requests / Math.max(1, chats),
     ttftP50Ms: percentile(ttft, 50),
     ttftP99Ms: percentile(ttft, 99),
     seconds: elapsed,

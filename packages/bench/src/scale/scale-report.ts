@@ -9,7 +9,13 @@ const fixed = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits)
 /** The Markdown of a scale run: the table, then the targets checked against its figures. */
 export function scaleReport(
   results: PhaseResult[],
-  context: { header: string; pacing: object; seconds: number; processes: string[] },
+  context: {
+    header: string;
+    pacing: object;
+    seconds: number;
+    rampMs: number;
+    processes: string[];
+  },
 ): string {
   const head = [
     "concurrent streams",
@@ -22,7 +28,7 @@ export function scaleReport(
     "event-loop p99",
     "TTFT p50",
     "TTFT p99",
-    "upstream / answer",
+    "upstream / chat",
   ];
   const rows = results.map((r) =>
     [
@@ -40,14 +46,14 @@ export function scaleReport(
       `${fixed(r.loopP99Ms)} ms`,
       `${fixed(r.ttftP50Ms, 0)} ms`,
       `${fixed(r.ttftP99Ms, 0)} ms`,
-      fixed(r.upstreamPerAnswer, 3),
+      fixed(r.upstreamPerChat, 3),
     ].join(" | "),
   );
   return [
     "# Scale: the fallback route beside a plain AI SDK route under `next start`",
     context.header,
-    `The demo (\`apps/demo\`) runs as a person runs it (\`scripts/serve.mjs\`: \`next start\`, offline on fake-upstream in the parent process). Its fallback route (\`/api/chat\`, the demo's config: three models, health, timeouts) and a plain route (\`/api/plain-chat\`: \`streamText\` on the primary through the same \`@openrouter/ai-sdk-provider\` adapter, served only when the benchmark sets \`FALLBACK_CHAT_PLAIN_ROUTE=1\`) share the server process and the upstream. Upstream pacing: \`${JSON.stringify(context.pacing)}\` (real time, not compressed). At each level, N clients keep N chats open for ${context.seconds} s, each starting its next chat when its last one ends; the routes alternate which goes first.`,
-    "**CPU ms / answer**: the server processes' user + system CPU over the phase (drain included) divided by the answers. **Live heap / RSS per open stream**: with every client streaming, after a forced GC, minus the same when idle before the phase, divided by N (noisy: the idle heap wanders between phases; the target below uses the slope across levels instead). **event-loop p99**: the server's, over the phase. **TTFT**: at the client. **errors**: anything but a 200 stream with text and a finish. Server processes measured: " +
+    `The demo (\`apps/demo\`) runs as a person runs it (\`scripts/serve.mjs\`: \`next start\`, offline on fake-upstream in the parent process). Its fallback route (\`/api/chat\`, the demo's config: three models, health, timeouts) and a plain route (\`/api/plain-chat\`: \`streamText\` on the primary through the same \`@openrouter/ai-sdk-provider\` adapter, served only when the benchmark sets \`FALLBACK_CHAT_PLAIN_ROUTE=1\`) share the server process and the upstream. Upstream pacing: \`${JSON.stringify(context.pacing)}\` (real time, not compressed). At each level, N clients keep N chats open for ${context.seconds} s, each starting its next chat when its last one ends; their first chats start spread over ${fixed(context.rampMs / 1000)} s (an answer's length), so chats arrive steadily rather than in waves of N at once; the routes alternate which goes first.`,
+    "**CPU ms / answer**: the server processes' user + system CPU over the phase (drain included) divided by the answers. **Live heap / RSS per open stream**: with every client streaming, after a forced GC, minus the same when idle before the phase, divided by N (noisy: the idle heap wanders between phases; the target below uses the slope across levels instead). **event-loop p99**: the server's, over the phase. **TTFT**: at the client. **upstream / chat**: requests fake-upstream received per chat, answered or not (above 1: retries, fallbacks, hedges). **errors**: anything but a 200 stream with text and a finish. Server processes measured: " +
       context.processes.map((c) => `\`${c}\``).join(", ") +
       ".",
     `| ${head.join(" | ")} |\n| ${head.map(() => "---").join(" | ")} |\n${rows.map((r) => `| ${r} |`).join("\n")}`,
