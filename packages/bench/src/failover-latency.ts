@@ -12,14 +12,18 @@ const BACKUP = "anthropic/claude-3.5-sonnet";
 const FIRST_TOKEN_TIMEOUT_S = 0.25;
 
 const upstream = await createFakeUpstream({ scenario: { defaults: { replyWords: 20 } } });
-const model = fallbackOnFake(upstream, [PRIMARY, BACKUP], {
-  first_token_timeout_seconds: FIRST_TOKEN_TIMEOUT_S,
-  ...NO_BREAKER, // measure the failover itself, not the breaker skipping the primary
-});
+// Each case gets a model of its own, so health starts afresh: one case's failures must not turn
+// the next case's failovers into skips.
+const model = () =>
+  fallbackOnFake(upstream, [PRIMARY, BACKUP], {
+    first_token_timeout_seconds: FIRST_TOKEN_TIMEOUT_S,
+    ...NO_BREAKER, // measure the failover itself, not health skipping the primary
+  });
 // The same chain with the default circuit breaker: after 3 failures the primary is skipped.
-const withBreaker = fallbackOnFake(upstream, [PRIMARY, BACKUP], {
-  first_token_timeout_seconds: FIRST_TOKEN_TIMEOUT_S,
-});
+const withBreaker = () =>
+  fallbackOnFake(upstream, [PRIMARY, BACKUP], {
+    first_token_timeout_seconds: FIRST_TOKEN_TIMEOUT_S,
+  });
 
 const cases: [string, Fault, number, typeof model][] = [
   ["healthy primary (reference)", { type: "none" }, RUNS, model],
@@ -37,9 +41,10 @@ const cases: [string, Fault, number, typeof model][] = [
 ];
 
 console.log(`failover latency: time to the first token the consumer sees, loopback`);
-for (const [label, fault, runs, chainModel] of cases) {
+for (const [label, fault, runs, createModel] of cases) {
   upstream.reset();
   upstream.fail(PRIMARY, fault);
+  const chainModel = createModel();
   const ttft: number[] = [];
   for (let i = 0; i < runs + 10; i++) {
     const started = performance.now();

@@ -9,9 +9,13 @@ import {
 
 type Settings = NonNullable<FallbackConfigInput["fallback"]["settings"]>;
 
-/** Keeps the circuit from opening: a benchmark of failovers must not measure the breaker's skips. */
+/**
+ * Keeps the model in use however often it fails (no circuit, no skip for a low success rate): a
+ * benchmark of failovers must not measure health's skips.
+ */
 export const NO_BREAKER: Settings = {
   circuit_breaker: { consecutive_failures: 1_000_000, minimum_requests: 1_000_000 },
+  skip_threshold: 0,
 };
 
 /**
