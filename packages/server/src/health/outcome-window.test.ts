@@ -71,4 +71,3 @@ describe("OutcomeWindow", () => {
     expect(window.ttftPercentiles(91_000).samples).toBe(55); // still in the window
   });
 });
-
