@@ -23,10 +23,22 @@ const healthy = (ttftP50s: number, tokensPerSecond: number): ModelScriptPatch =>
   chunkSize: 2,
 });
 
-const MODELS: Record<string, ModelScriptPatch> = {
-  [PRIMARY]: healthy(0.5, 85),
-  [BACKUP]: healthy(0.7, 70),
-  [THIRD]: healthy(0.3, 120),
+/** Each model's healthy median first token (s) and tokens per second. */
+const SPEEDS: Record<string, [ttftP50s: number, tokensPerSecond: number]> = {
+  [PRIMARY]: [0.5, 85],
+  [BACKUP]: [0.7, 70],
+  [THIRD]: [0.3, 120],
+};
+const speedOf = (model: string) => SPEEDS[model] ?? [0.5, 85];
+
+const MODELS: Record<string, ModelScriptPatch> = Object.fromEntries(
+  CHAIN.map((model) => [model, healthy(...speedOf(model))]),
+);
+
+/** The model ten times slower: its first token and its tokens per second. */
+const tenTimesSlower = (model: string): ModelScriptPatch => {
+  const [ttftP50s, tokensPerSecond] = speedOf(model);
+  return healthy(ttftP50s * 10, tokensPerSecond / 10);
 };
 
 /** Faults drawn per question and attempt, so every contender meets the same ones. */
@@ -97,15 +109,20 @@ export function scenarios(durationMs: number): BenchScenario[] {
       window,
       upstream: {
         models: MODELS,
-        schedule: primaryDuring({
-          latency: {
-            firstTokenP50Ms: scaledMs(5),
-            firstTokenP99Ms: scaledMs(25),
-            replyWordsP50: 40,
-            replyWordsP99: 120,
-          },
-          tokensPerSecond: scaledRate(8.5),
-        }),
+        schedule: primaryDuring(tenTimesSlower(PRIMARY)),
+      },
+    },
+    {
+      name: "all-slow",
+      summary:
+        "every model of the chain becomes ten times slower (first token and tokens/s) for a window, then recovers: no model is faster to hedge or fall back to",
+      source:
+        "a gateway in front of every model degrades them all at once (openrouter.ai/announcements, the outages of 17 and 19 February 2026: every endpoint affected together)",
+      durationMs,
+      window,
+      upstream: {
+        models: MODELS,
+        schedule: CHAIN.map((model) => ({ model, ...window, patch: tenTimesSlower(model) })),
       },
     },
     {
