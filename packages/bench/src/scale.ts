@@ -9,6 +9,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { measuredOn, writeResult } from "./results.js";
+import { failedChats } from "./scale/drive-streams.js";
 import { createProbes } from "./scale/probe-reader.js";
 import { type PhaseResult, runPhase } from "./scale/scale-phase.js";
 import { scaleReport } from "./scale/scale-report.js";
@@ -80,7 +81,7 @@ try {
         seconds,
         rampMs: RAMP_MS,
       });
-      const errors = Object.values(result.drive.errors).reduce((a, b) => a + b, 0);
+      const errors = failedChats(result.drive);
       console.log(
         ` ${result.drive.answers} answers, ${errors} errors, ${result.cpuMsPerAnswer.toFixed(2)} CPU ms/answer, loop p99 ${result.loopP99Ms.toFixed(1)} ms`,
       );

@@ -23,21 +23,22 @@ const healthy = (ttftP50s: number, tokensPerSecond: number): ModelScriptPatch =>
   chunkSize: 2,
 });
 
+type ChainModel = (typeof CHAIN)[number];
+
 /** Each model's healthy median first token (s) and tokens per second. */
-const SPEEDS: Record<string, [ttftP50s: number, tokensPerSecond: number]> = {
+const SPEEDS: Record<ChainModel, [ttftP50s: number, tokensPerSecond: number]> = {
   [PRIMARY]: [0.5, 85],
   [BACKUP]: [0.7, 70],
   [THIRD]: [0.3, 120],
 };
-const speedOf = (model: string) => SPEEDS[model] ?? [0.5, 85];
 
 const MODELS: Record<string, ModelScriptPatch> = Object.fromEntries(
-  CHAIN.map((model) => [model, healthy(...speedOf(model))]),
+  CHAIN.map((model) => [model, healthy(...SPEEDS[model])]),
 );
 
 /** The model ten times slower: its first token and its tokens per second. */
-const tenTimesSlower = (model: string): ModelScriptPatch => {
-  const [ttftP50s, tokensPerSecond] = speedOf(model);
+const tenTimesSlower = (model: ChainModel): ModelScriptPatch => {
+  const [ttftP50s, tokensPerSecond] = SPEEDS[model];
   return healthy(ttftP50s * 10, tokensPerSecond / 10);
 };
 

@@ -6,6 +6,10 @@ export type DriveResult = {
   ttftMs: number[];
 };
 
+/** Chats that ended in an error, whatever the error. */
+export const failedChats = (drive: DriveResult): number =>
+  Object.values(drive.errors).reduce((a, b) => a + b, 0);
+
 /**
  * Keeps `concurrency` chats open against `url` until `untilMs` (performance.now()), each client
  * starting its next chat as soon as its last one ends; resolves when every started chat has

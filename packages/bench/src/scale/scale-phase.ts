@@ -1,5 +1,5 @@
 import { percentile } from "../stats.js";
-import { type DriveResult, driveStreams } from "./drive-streams.js";
+import { type DriveResult, driveStreams, failedChats } from "./drive-streams.js";
 import type { ProbeSample } from "./probe-reader.js";
 
 /** What the benchmark needs of the server under test while a phase runs. */
@@ -67,7 +67,7 @@ export async function runPhase(
   const during = (await open) ?? after;
   const requests = (await target.upstreamRequests()) - requestsBefore;
   const answers = Math.max(1, drive.answers);
-  const chats = drive.answers + Object.values(drive.errors).reduce((a, b) => a + b, 0);
+  const chats = drive.answers + failedChats(drive);
   const ttft = [...drive.ttftMs].sort((a, b) => a - b);
   return {
     route,

@@ -1,9 +1,10 @@
+import { failedChats } from "./drive-streams.js";
 import type { PhaseResult } from "./scale-phase.js";
 
 const PLAIN = "plain AI SDK route";
 const FALLBACK = "fallback-chat route";
 
-const errorCount = (r: PhaseResult) => Object.values(r.drive.errors).reduce((a, b) => a + b, 0);
+const errorCount = (r: PhaseResult) => failedChats(r.drive);
 const fixed = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : "–");
 
 /** The Markdown of a scale run: the table, then the targets checked against its figures. */
