@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
 /** What a phase of N concurrent streams got: every answer started, and what went wrong. */
 export type DriveResult = {
   answers: number;
@@ -68,8 +70,6 @@ export async function driveStreams(options: {
   clearTimeout(halfTime);
   return result;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One chat, read to its end: its time to first text (ms), or what went wrong. */
 async function chat(url: string, prompt: string, onText: () => void): Promise<number | string> {
