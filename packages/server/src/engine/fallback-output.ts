@@ -52,6 +52,12 @@ export class FallbackOutput {
   #continuation: { from: string | undefined; into: string } | undefined;
   /** Wakes the drain waiting for the consumer (see `demand`), once desiredSize reaches `at`. */
   #waiting: { wake: () => void; at: number } | undefined;
+  /**
+   * Ends the pull that is kept pending while no drain waits. While a pull is pending, a read or
+   * an enqueue only notes that another is due, so the per-chunk path makes no promise of ours;
+   * ending it lets the next read call `pull` again.
+   */
+  #endQuietPull: (() => void) | undefined;
 
   private readonly keepText: boolean;
   private readonly metadata: () => JSONObject;
@@ -72,11 +78,17 @@ export class FallbackOutput {
         start: (controller) => {
           this.#controller = controller;
         },
-        // Called after each read while the queue is below its high-water mark.
+        // Called after a read while the queue is below its high-water mark, unless a pull is
+        // pending: only a waiting drain needs to hear of reads, so otherwise one is kept pending.
         pull: () => {
-          if (this.#waiting && (this.#controller.desiredSize ?? 0) >= this.#waiting.at) {
-            this.demand.release();
+          const waiting = this.#waiting;
+          if (!waiting) {
+            return new Promise<void>((end) => {
+              this.#endQuietPull = end;
+            });
           }
+          if ((this.#controller.desiredSize ?? 0) >= waiting.at) this.demand.release();
+          return undefined;
         },
         cancel: () => {
           this.#writable = false;
@@ -107,9 +119,14 @@ export class FallbackOutput {
       if (!this.#writable) return undefined;
       const desired = this.#controller.desiredSize ?? BUFFER_PARTS;
       if (atHead ? desired >= BUFFER_PARTS : desired > -BUFFER_PARTS) return undefined;
-      return new Promise((wake) => {
+      const wanted = new Promise<void>((wake) => {
         this.#waiting = { wake, at: atHead ? BUFFER_PARTS : 1 };
       });
+      // The reads from now on must reach `pull`.
+      const endQuietPull = this.#endQuietPull;
+      this.#endQuietPull = undefined;
+      endQuietPull?.();
+      return wanted;
     },
     release: () => {
       const waiting = this.#waiting;
