@@ -5,10 +5,15 @@
 //   - primary dies mid-stream after 5 chunks: what the consumer ends up showing (for fallback-chat,
 //     without the text blocks it announced as discarded, as its route and hook do).
 import { createOpenAI } from "@ai-sdk/openai";
-import type { LanguageModelV4 } from "@ai-sdk/provider";
+import type { LanguageModelV4, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { createFakeUpstream, type Fault, replyText } from "@fallback-chat/fake-upstream";
-import type { FallbackEventHandler } from "@fallback-chat/server";
+import {
+  createFallbackModel,
+  type FallbackEventHandler,
+  resolveConfig,
+} from "@fallback-chat/server";
 import { streamText } from "ai";
+import { convertArrayToReadableStream } from "ai/test";
 import { createFallback } from "ai-fallback";
 import { createRetryableModel, error } from "ai-retry/language-model";
 import { fallbackOnFake, NO_BREAKER } from "./fallback-on-fake.js";
@@ -35,10 +40,63 @@ const onEvent: FallbackEventHandler = (event) => {
 const fallbackChat = (breaker: boolean) =>
   fallbackOnFake(upstream, [PRIMARY, BACKUP], breaker ? {} : NO_BREAKER, onEvent);
 
+/**
+ * Diagnostic, not a contender: fallback-chat with its engine's code run just before each request,
+ * untimed, by an answer through an identical engine over an in-process model (no network). Beside
+ * the default row, it tells how much of what the layer adds on loopback is its code running with
+ * caches cold (evicted by the HTTP work between its requests), not the work itself.
+ */
+const WARMED = "fallback-chat (default breaker), its code warmed before each request (diagnostic)";
+const WARM_PARTS: LanguageModelV4StreamPart[] = [
+  { type: "stream-start", warnings: [] },
+  { type: "text-start", id: "0" },
+  { type: "text-delta", id: "0", delta: "warm" },
+  { type: "text-end", id: "0" },
+  {
+    type: "finish",
+    finishReason: { unified: "stop", raw: "stop" },
+    usage: {
+      inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
+      outputTokens: { total: 1, text: 1, reasoning: 0 },
+    },
+  },
+];
+const warmer = (() => {
+  const inProcess: LanguageModelV4 = {
+    specificationVersion: "v4",
+    provider: "in-process",
+    modelId: PRIMARY,
+    supportedUrls: {},
+    doGenerate: async () => {
+      throw new Error("streaming only");
+    },
+    doStream: async () => ({ stream: convertArrayToReadableStream(WARM_PARTS) }),
+  };
+  const config = resolveConfig(
+    {
+      fallback: {
+        default_chain: [PRIMARY, BACKUP],
+        default_endpoint: "local",
+        endpoints: { local: { type: "provider" } },
+      },
+    },
+    { env: {}, providerEndpoints: ["local"] },
+  );
+  return createFallbackModel({ config, providers: { local: () => inProcess } });
+})();
+async function warm(): Promise<void> {
+  const { stream } = await warmer.doStream({
+    prompt: [{ role: "user", content: [{ type: "text", text: "warm" }] }],
+  });
+  const reader = stream.getReader();
+  while (!(await reader.read()).done) {}
+}
+
 const contenders: [string, () => LanguageModelV4][] = [
   ["@ai-sdk/openai alone (no fallback)", primary],
   ["fallback-chat (breaker off)", () => fallbackChat(false)],
   ["fallback-chat (default breaker)", () => fallbackChat(true)],
+  [WARMED, () => fallbackChat(true)],
   [
     "ai-fallback 3.0.0",
     () => createFallback({ models: [primary(), backup()] }) as unknown as LanguageModelV4,
@@ -52,6 +110,9 @@ const contenders: [string, () => LanguageModelV4][] = [
       }) as LanguageModelV4,
   ],
 ];
+
+/** The console table's first column: the longest name, and a gap. */
+const NAME_WIDTH = Math.max(...contenders.map(([name]) => name.length)) + 2;
 
 type Run = { ttft: number; text: string; failed: boolean };
 /** One request; `text` is what a consumer shows: every text block but those it was told to discard. */
@@ -93,6 +154,7 @@ async function medianTtfts(models: LanguageModelV4[], fault: Fault): Promise<str
   const orders = permutations(models.map((_, index) => index));
   for (let i = 0; i < WARMUP + RUNS; i++) {
     for (const index of orders[i % orders.length] ?? []) {
+      if (contenders[index]?.[0] === WARMED) await warm();
       const run = await once(models[index] as LanguageModelV4, `q${i}`);
       if (i < WARMUP) continue;
       if (run.failed || Number.isNaN(run.ttft)) failures[index] = (failures[index] ?? 0) + 1;
@@ -126,7 +188,7 @@ async function measure(): Promise<string> {
     `peer comparison on Node ${process.versions.node}: ${RUNS} runs each after ${WARMUP} warm-up, 30-chunk answers, loopback`,
   );
   console.log(
-    `${"".padEnd(36)}${"TTFT healthy".padEnd(16)}${"TTFT primary 503".padEnd(20)}primary cut mid-stream`,
+    `${"".padEnd(NAME_WIDTH)}${"TTFT healthy".padEnd(16)}${"TTFT primary 503".padEnd(20)}primary cut mid-stream`,
   );
   const healthy = await medianTtfts(
     contenders.map(([, make]) => make()),
@@ -140,7 +202,7 @@ async function measure(): Promise<string> {
   for (const [index, [name, make]] of contenders.entries()) {
     const cut = await midStream(make);
     console.log(
-      `${name.padEnd(36)}${(healthy[index] ?? "").padEnd(16)}${(failover[index] ?? "").padEnd(20)}${cut}`,
+      `${name.padEnd(NAME_WIDTH)}${(healthy[index] ?? "").padEnd(16)}${(failover[index] ?? "").padEnd(20)}${cut}`,
     );
     rows.push(`| ${name} | ${healthy[index] ?? ""} | ${failover[index] ?? ""} | ${cut} |`);
   }
@@ -156,7 +218,7 @@ await upstream.close();
 const report = [
   "# Happy path and failover beside the peers, on loopback",
   "",
-  `Written by \`node packages/bench/dist/peer-comparison.js${onArgument()}\`, ${measuredAt()}: each contender falls back from a primary to a backup on fake-upstream over loopback HTTP, ${RUNS} interleaved runs each after ${WARMUP} warm-up (every order of the contenders in turn), 30-chunk answers, on each Node line in a process of its own. Medians of the time to first token.`,
+  `Written by \`node packages/bench/dist/peer-comparison.js${onArgument()}\`, ${measuredAt()}: each contender falls back from a primary to a backup on fake-upstream over loopback HTTP, ${RUNS} interleaved runs each after ${WARMUP} warm-up (every order of the contenders in turn), 30-chunk answers, on each Node line in a process of its own. Medians of the time to first token. The row marked "diagnostic" is fallback-chat again, with its engine's code run just before each of its requests (untimed, one answer through an identical engine over an in-process model): the gap between it and the default row is what the layer's code costs running with caches cold, after the HTTP work between its requests evicted it.`,
   "",
   ...sections.flatMap((section) => [section, ""]),
 ].join("\n");
