@@ -164,6 +164,11 @@ export type Exchange = {
   nextId: () => number;
   /** Told how many reply words each write carried (the fake's output-token counter). */
   countWords?: (words: number) => void;
+  /**
+   * Under a `concurrency` limit: waits for a place among the responses generating, given back
+   * when the response closes. False when the client left while waiting.
+   */
+  takePlace?: () => Promise<boolean>;
 };
 
 /** Answers one chat-completions request according to the model's script and its drawn fault. */
@@ -204,6 +209,7 @@ async function streamGeneration(exchange: Exchange, generation: Generation): Pro
   }
   if (fault.type === "hang-before-first-token") return;
 
+  if (exchange.takePlace && !(await exchange.takePlace())) return;
   if (!(await wait(script.firstTokenMs, closed))) return;
   if (script.reasoningMs > 0 && !(await streamReasoning(exchange, writer))) return;
   clearInterval(keepAliveTimer);
@@ -268,6 +274,7 @@ async function sendGeneration(exchange: Exchange, generation: Generation): Promi
   }
   const gapMs =
     script.tokensPerSecond > 0 ? (script.replyWords * 1000) / script.tokensPerSecond : 0;
+  if (exchange.takePlace && !(await exchange.takePlace())) return;
   if (!(await wait(script.firstTokenMs + gapMs, closed))) return;
 
   const { toolCall } = generation;

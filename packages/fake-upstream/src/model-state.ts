@@ -49,6 +49,10 @@ export class ModelState {
   readonly #windowChaos = new Map<ScheduleWindow, () => number>();
   /** How often each prompt was seen, for draws keyed by prompt and attempt. */
   readonly #seen = new Map<string, number>();
+  /** Responses generating now, under a `concurrency` limit. */
+  #generating = 0;
+  /** Responses waiting for a place, in arrival order, each with the limit it arrived under. */
+  readonly #queue = new Set<{ limit: number; enter: () => void }>();
 
   constructor(
     readonly id: string,
@@ -118,6 +122,52 @@ export class ModelState {
       };
     }
     return { script, fault };
+  }
+
+  /**
+   * A place among the `limit` responses that may generate at once, taken in arrival order:
+   * resolves with the function that gives it back, or undefined when `closed` aborts first (the
+   * client left while waiting, and its place in the queue goes with it).
+   */
+  takePlace(limit: number, closed: AbortSignal): Promise<(() => void) | undefined> {
+    return new Promise((resolve) => {
+      if (closed.aborted) return resolve(undefined);
+      let given = false;
+      const giveBack = () => {
+        if (given) return;
+        given = true;
+        this.#generating--;
+        this.#admitWaiting();
+      };
+      const entry = {
+        limit,
+        enter: () => {
+          closed.removeEventListener("abort", leave);
+          this.#generating++;
+          resolve(giveBack);
+        },
+      };
+      const leave = () => {
+        this.#queue.delete(entry);
+        resolve(undefined);
+      };
+      if (this.#queue.size === 0 && this.#generating < limit) return entry.enter();
+      this.#queue.add(entry);
+      closed.addEventListener("abort", leave, { once: true });
+    });
+  }
+
+  /** Responses waiting for a place now. */
+  get queued(): number {
+    return this.#queue.size;
+  }
+
+  #admitWaiting(): void {
+    for (const entry of this.#queue) {
+      if (this.#generating >= entry.limit) return;
+      this.#queue.delete(entry);
+      entry.enter();
+    }
   }
 
   #windowGenerator(window: ScheduleWindow): (() => number) | undefined {

@@ -151,6 +151,17 @@ export const modelScriptSchema = z.strictObject({
         message: "replyWordsP99 needs replyWordsP50 and must be at least it",
       }),
   ]),
+  /**
+   * How many of this model's responses generate at once (false: no limit). Later ones wait in
+   * arrival order for a place, after their headers and before their first-token delay, so under
+   * load the time to first token grows with the queue, and every extra request (a retry, a hedge)
+   * lengthens it for the others. Source: inference engines queue what their batch cannot take:
+   * vLLM reports `num_requests_waiting` and a per-request `queue_time_ms`
+   * (docs.vllm.ai/en/stable/features/per_request_metrics), and Hugging Face's post on request
+   * queueing describes the queue in front of vLLM and TGI workers
+   * (huggingface.co/blog/tngtech/llm-performance-request-queueing).
+   */
+  concurrency: z.union([z.literal(false), z.number().int().min(1)]),
   /** Context window reported by GET /v1/models. */
   contextLength: z.number().int().min(1),
   /**
@@ -186,6 +197,7 @@ export const DEFAULT_SCRIPT: ModelScript = {
   toolCall: false,
   chaos: false,
   latency: false,
+  concurrency: false,
   contextLength: 128_000,
   reasoningMs: 0,
   finishReason: "stop",

@@ -158,7 +158,9 @@ export async function createFakeUpstream(options: FakeUpstreamOptions = {}): Pro
     inFlight++;
     let cut = false;
     const closed = new AbortController();
+    let givePlaceBack: (() => void) | undefined;
     res.once("close", () => {
+      givePlaceBack?.();
       stats.inFlight--;
       if (res.writableFinished) stats.completed++;
       else if (cut) stats.serverCut++;
@@ -171,7 +173,14 @@ export async function createFakeUpstream(options: FakeUpstreamOptions = {}): Pro
       performance.now() - epoch,
     );
     if (fault.type !== "none") stats.faultsInjected++;
+    const limit = script.concurrency;
     await answerCompletion({
+      ...(limit !== false && {
+        takePlace: async () => {
+          givePlaceBack = await model.takePlace(limit, closed.signal);
+          return givePlaceBack !== undefined;
+        },
+      }),
       request,
       script,
       fault,

@@ -127,6 +127,19 @@ export function scenarios(durationMs: number): BenchScenario[] {
       },
     },
     {
+      name: "saturated",
+      summary:
+        "for a window, each model generates one answer at a time and queues the rest in arrival order: the primary alone cannot keep up with the questions, and every extra request (a retry, a hedge) lengthens some model's queue",
+      source:
+        "inference engines queue what their batch cannot take, so the time to first token grows with load (vLLM's num_requests_waiting and queue_time_ms: docs.vllm.ai/en/stable/features/per_request_metrics; huggingface.co/blog/tngtech/llm-performance-request-queueing)",
+      durationMs,
+      window,
+      upstream: {
+        models: MODELS,
+        schedule: CHAIN.map((model) => ({ model, ...window, patch: { concurrency: 1 } })),
+      },
+    },
+    {
       name: "rate-limit-storm",
       summary: `the primary answers 429 with Retry-After: ${scaledSeconds(30)} (30 s real) to 70 % of requests for a window`,
       source:
