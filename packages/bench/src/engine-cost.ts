@@ -4,10 +4,9 @@
 // request and per chunk. The per-chunk cost is the slope between a short and a long answer, so the
 // once-per-answer work at the end (the finish, the trail, health) is not spread over the chunks.
 import type { LanguageModelV4, LanguageModelV4StreamPart } from "@ai-sdk/provider";
-import { createFallbackModel, resolveConfig } from "@fallback-chat/server";
 import { streamText } from "ai";
-import { convertArrayToReadableStream } from "ai/test";
 import { createFallback } from "ai-fallback";
+import { fallbackInProcess, inProcessModel } from "./in-process-model.js";
 import { onArgument, sectionsPerNode } from "./on-node.js";
 import { permutations } from "./orders.js";
 import { measuredAt, writeResult } from "./results.js";
@@ -17,44 +16,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5000);
 const WARMUP = 500;
 const SHORT = 40;
 const LONG = 200;
-
-function answerParts(chunks: number): LanguageModelV4StreamPart[] {
-  return [
-    { type: "stream-start", warnings: [] },
-    { type: "text-start", id: "0" },
-    ...Array.from({ length: chunks }, (_, i) => ({
-      type: "text-delta" as const,
-      id: "0",
-      delta: `w${i} `,
-    })),
-    { type: "text-end", id: "0" },
-    {
-      type: "finish",
-      finishReason: { unified: "stop", raw: "stop" },
-      usage: {
-        inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
-        outputTokens: { total: chunks, text: chunks, reasoning: 0 },
-      },
-    },
-  ];
-}
-
-// Not the AI SDK's MockLanguageModelV4: it records every call, options and abort signal
-// included, so the heap grows by what each wrapper hangs on its signal and the garbage collector
-// charges the wrapper for it (fallback-chat's listeners and streams, kept for every call).
-function plainModel(chunks: number): LanguageModelV4 {
-  const parts = answerParts(chunks);
-  return {
-    specificationVersion: "v4",
-    provider: "mock",
-    modelId: "vendor/model",
-    supportedUrls: {},
-    doGenerate: async () => {
-      throw new Error("streaming only");
-    },
-    doStream: async () => ({ stream: convertArrayToReadableStream(parts) }),
-  };
-}
 
 /**
  * The least any layer that can fall back before the first token does: it reads the model's stream
@@ -92,18 +53,8 @@ function minimalWrapper(inner: LanguageModelV4): LanguageModelV4 {
 
 /** The contenders over one model: plain, fallback-chat, ai-fallback, and the minimal wrapper. */
 function contenders(chunks: number) {
-  const plain = plainModel(chunks);
-  const config = resolveConfig(
-    {
-      fallback: {
-        default_chain: ["vendor/model", "vendor/backup"],
-        default_endpoint: "mock",
-        endpoints: { mock: { type: "provider" } },
-      },
-    },
-    { env: {}, providerEndpoints: ["mock"] },
-  );
-  const fallback = createFallbackModel({ config, providers: { mock: () => plain } });
+  const plain = inProcessModel(chunks, "vendor/model");
+  const fallback = fallbackInProcess(plain, ["vendor/model", "vendor/backup"]);
   // ai-fallback keeps no timers, health or trail, and commits to nothing before the first token.
   const peer = createFallback({
     models: [plain, { ...plain, modelId: "vendor/backup" }],

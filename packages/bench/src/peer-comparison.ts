@@ -5,18 +5,14 @@
 //   - primary dies mid-stream after 5 chunks: what the consumer ends up showing (for fallback-chat,
 //     without the text blocks it announced as discarded, as its route and hook do).
 import { createOpenAI } from "@ai-sdk/openai";
-import type { LanguageModelV4, LanguageModelV4StreamPart } from "@ai-sdk/provider";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { createFakeUpstream, type Fault, replyText } from "@fallback-chat/fake-upstream";
-import {
-  createFallbackModel,
-  type FallbackEventHandler,
-  resolveConfig,
-} from "@fallback-chat/server";
+import type { FallbackEventHandler } from "@fallback-chat/server";
 import { streamText } from "ai";
-import { convertArrayToReadableStream } from "ai/test";
 import { createFallback } from "ai-fallback";
 import { createRetryableModel, error } from "ai-retry/language-model";
 import { fallbackOnFake, NO_BREAKER } from "./fallback-on-fake.js";
+import { fallbackInProcess, inProcessModel } from "./in-process-model.js";
 import { onArgument, sectionsPerNode } from "./on-node.js";
 import { permutations } from "./orders.js";
 import { measuredAt, writeResult } from "./results.js";
@@ -47,43 +43,7 @@ const fallbackChat = (breaker: boolean) =>
  * caches cold (evicted by the HTTP work between its requests), not the work itself.
  */
 const WARMED = "fallback-chat (default breaker), its code warmed before each request (diagnostic)";
-const WARM_PARTS: LanguageModelV4StreamPart[] = [
-  { type: "stream-start", warnings: [] },
-  { type: "text-start", id: "0" },
-  { type: "text-delta", id: "0", delta: "warm" },
-  { type: "text-end", id: "0" },
-  {
-    type: "finish",
-    finishReason: { unified: "stop", raw: "stop" },
-    usage: {
-      inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
-      outputTokens: { total: 1, text: 1, reasoning: 0 },
-    },
-  },
-];
-const warmer = (() => {
-  const inProcess: LanguageModelV4 = {
-    specificationVersion: "v4",
-    provider: "in-process",
-    modelId: PRIMARY,
-    supportedUrls: {},
-    doGenerate: async () => {
-      throw new Error("streaming only");
-    },
-    doStream: async () => ({ stream: convertArrayToReadableStream(WARM_PARTS) }),
-  };
-  const config = resolveConfig(
-    {
-      fallback: {
-        default_chain: [PRIMARY, BACKUP],
-        default_endpoint: "local",
-        endpoints: { local: { type: "provider" } },
-      },
-    },
-    { env: {}, providerEndpoints: ["local"] },
-  );
-  return createFallbackModel({ config, providers: { local: () => inProcess } });
-})();
+const warmer = fallbackInProcess(inProcessModel(1, PRIMARY), [PRIMARY, BACKUP]);
 async function warm(): Promise<void> {
   const { stream } = await warmer.doStream({
     prompt: [{ role: "user", content: [{ type: "text", text: "warm" }] }],

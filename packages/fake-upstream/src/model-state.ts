@@ -157,11 +157,6 @@ export class ModelState {
     });
   }
 
-  /** Responses waiting for a place now. */
-  get queued(): number {
-    return this.#queue.size;
-  }
-
   #admitWaiting(): void {
     for (const entry of this.#queue) {
       if (this.#generating >= entry.limit) return;
