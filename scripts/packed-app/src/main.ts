@@ -81,6 +81,14 @@ for (const result of await plainModel(configPath)) {
   assert.equal(await result.text, replyText("openai/gpt-4-turbo", "Hello", 12));
 }
 
+// fake-upstream's `concurrency` (its README's script fields): one answer at a time, the second
+// queued behind the first, both whole.
+upstream.setModel("openai/gpt-4-turbo", { concurrency: 1, firstTokenMs: 50 });
+const queued = await Promise.all(
+  [post(plain.url, {}), post(plain.url, {})].map(async (r) => (await r).text()),
+);
+for (const text of queued) assert.match(text, /"model":"openai\/gpt-4-turbo"/);
+
 for (const { server } of [plain, app]) {
   server.closeAllConnections();
   server.close();
