@@ -11,6 +11,8 @@ const base: FailureFacts = {
   remainingMs: 10_000,
   stopped: false,
   contextWindow: 8000,
+  firstTokenNowMs: undefined,
+  firstTokenTimeoutMs: 1000,
 };
 const next = { type: "next", skipEndpoint: false, minContextWindow: undefined };
 
@@ -25,6 +27,21 @@ describe("decideOnFailure", () => {
       next,
     ],
     ["the wait would pass the deadline: next", { backoffMs: 10_000 }, next],
+    [
+      "a timeout on a model answering quickly otherwise (an isolated hang): retry",
+      { firstTokenNowMs: 499 },
+      { type: "retry", delayMs: 100 },
+    ],
+    [
+      "a timeout on a model slow for everyone now (queued): next, not the back of its queue",
+      { firstTokenNowMs: 500 },
+      next,
+    ],
+    [
+      "a network error on a slow model: retry (it says nothing of a queue)",
+      { kind: "network", firstTokenNowMs: 5000 },
+      { type: "retry", delayMs: 100 },
+    ],
     ["rule next", { kind: "unavailable", rule: "next" }, next],
     [
       "rule skip_endpoint",

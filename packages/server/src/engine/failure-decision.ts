@@ -32,6 +32,13 @@ export type FailureFacts = {
   stopped: boolean;
   /** The failed model's context window, for `next_larger_context`. */
   contextWindow: number | undefined;
+  /**
+   * For a timeout: how long the model takes to a first token now, as health sees it (its latest
+   * first tokens, and the wait of its oldest attempt still waiting); undefined without data.
+   */
+  firstTokenNowMs: number | undefined;
+  /** The model's first-token timeout. */
+  firstTokenTimeoutMs: number;
 };
 
 /**
@@ -48,7 +55,8 @@ export function decideOnFailure(facts: FailureFacts): FailureDecision {
       if (
         facts.retries < facts.maxRetries &&
         facts.stillAvailable &&
-        facts.backoffMs < facts.remainingMs
+        facts.backoffMs < facts.remainingMs &&
+        !waitsInLine(facts)
       ) {
         return { type: "retry", delayMs: facts.backoffMs };
       }
@@ -61,6 +69,21 @@ export function decideOnFailure(facts: FailureFacts): FailureDecision {
     case "next":
       return next();
   }
+}
+
+/**
+ * A timeout on a model that is slow for everyone now: its first token takes half the timeout or
+ * more. Then the attempt was most likely queued behind others (an overloaded upstream serves
+ * requests in turn), not lost: a retry would give up its place only to wait at the back of the
+ * same queue, so the next model is tried instead. An isolated hang on a model that answers quickly
+ * otherwise is still retried.
+ */
+function waitsInLine(facts: FailureFacts): boolean {
+  return (
+    facts.kind === "timeout" &&
+    facts.firstTokenNowMs !== undefined &&
+    facts.firstTokenNowMs >= facts.firstTokenTimeoutMs / 2
+  );
 }
 
 const next = (): Extract<FailureDecision, { type: "next" }> => ({

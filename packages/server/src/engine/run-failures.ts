@@ -65,6 +65,8 @@ export class RunFailures {
       remainingMs: this.#lifetime.remainingMs(),
       stopped: this.#lifetime.stopReason !== undefined,
       contextWindow: model.contextWindow,
+      firstTokenNowMs: error.kind === "timeout" ? this.#health.firstTokenNowMs?.(model) : undefined,
+      firstTokenTimeoutMs: model.firstTokenTimeoutMs,
     });
   }
 
