@@ -6,13 +6,14 @@
 import type { LanguageModelV4, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { streamText } from "ai";
 import { createFallback } from "ai-fallback";
+import { medianOfRuns, verdict, withSpread } from "./across-runs.js";
 import { fallbackInProcess, inProcessModel } from "./in-process-model.js";
-import { onArgument, sectionsPerNode } from "./on-node.js";
+import { runArguments, sectionsPerNode } from "./on-node.js";
 import { permutations } from "./orders.js";
 import { measuredAt, writeResult } from "./results.js";
 import { summarize } from "./stats.js";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 2000);
 const WARMUP = 500;
 const SHORT = 40;
 const LONG = 200;
@@ -146,36 +147,45 @@ function constructionMs(make: () => unknown): number {
 
 const us = (ms: number) => `${(ms * 1000).toFixed(2)} µs`;
 const median = (values: number[]) => summarize(values).p50;
-/** The per-chunk slope through streamText and with the model alone. */
-const perChunk = (layer: LayerDiffs) => ({
-  streamText: (median(layer.long.total) - median(layer.short.total)) / (LONG - SHORT),
-  alone: (median(layer.rawLong.total) - median(layer.rawShort.total)) / (LONG - SHORT),
-});
-/** The rows of a layer set beside fallback-chat's: the same measures, in the same order. */
-function layerRows(
-  name: string,
-  layer: LayerDiffs,
-  chunks: ReturnType<typeof perChunk>,
-  hotMs: number | undefined,
-  firstTokenNote: string,
-): string[][] {
-  return [
-    [`${name}, added to the first token`, us(median(layer.short.ttft)), firstTokenNote],
-    [`${name}, added to the whole ${SHORT}-chunk answer`, us(median(layer.short.total)), ""],
-    [`${name}, added per chunk (the same slope)`, us(chunks.streamText), ""],
-    [`${name}, added to the first token, the model alone`, us(median(layer.rawShort.ttft)), ""],
-    [`${name}, added per chunk, the model alone`, us(chunks.alone), ""],
-    [
-      `${name}, added to the whole ${SHORT}-chunk answer, the model alone, hot`,
-      us(hotMs ?? Number.NaN),
-      "",
-    ],
-  ];
-}
-const chunkTarget = (ms: number) => `target ≤ 0.5 µs: ${ms <= 0.0005 ? "met" : "**missed**"}`;
 
-/** This Node's table and what it says, from one interleaved run. */
-async function measure(): Promise<string> {
+/** One layer's figures from one run, in ms: medians of its differences from plain streamText. */
+type LayerFigures = {
+  ttft: number;
+  ttftP95: number;
+  total: number;
+  /** Per chunk, through streamText and with the model alone (the slope between the lengths). */
+  chunk: number;
+  rawTtft: number;
+  rawChunk: number;
+  /** The whole short answer, the model alone, hot (its run alone, less plain's). */
+  hot: number;
+};
+type Figures = {
+  plainTotal: number;
+  fallback: LayerFigures;
+  peer: LayerFigures;
+  floor: LayerFigures;
+  streamMs: number;
+  signalMs: number;
+};
+
+function layerFigures(layer: LayerDiffs, hot: number): LayerFigures {
+  const ttft = summarize(layer.short.ttft);
+  const slope = (long: number[], short: number[]) =>
+    (median(long) - median(short)) / (LONG - SHORT);
+  return {
+    ttft: ttft.p50,
+    ttftP95: ttft.p95,
+    total: median(layer.short.total),
+    chunk: slope(layer.long.total, layer.short.total),
+    rawTtft: median(layer.rawShort.ttft),
+    rawChunk: slope(layer.rawLong.total, layer.rawShort.total),
+    hot,
+  };
+}
+
+/** One interleaved run on this Node: every figure of the report. */
+async function measure(): Promise<Figures> {
   /** Indexed as the contenders are, after plain: fallback-chat, ai-fallback, the minimal wrapper. */
   const [fallback, peer, floor] = [layerDiffs(), layerDiffs(), layerDiffs()];
   const plainTotal: number[] = [];
@@ -199,74 +209,106 @@ async function measure(): Promise<string> {
   }
   const hotTotalsMs = await hotTotals(short);
   /** A contender's hot whole answer, less plain's. */
-  const hot = hotTotalsMs.map((total) => total - (hotTotalsMs[0] as number));
-  const streamMs = constructionMs(() => new ReadableStream({ start() {} }));
-  const signalMs = constructionMs(() => new AbortController().signal);
+  const hot = (k: number) => (hotTotalsMs[k] as number) - (hotTotalsMs[0] as number);
+  const figures = {
+    plainTotal: median(plainTotal),
+    fallback: layerFigures(fallback, hot(1)),
+    peer: layerFigures(peer, hot(2)),
+    floor: layerFigures(floor, hot(3)),
+    streamMs: constructionMs(() => new ReadableStream({ start() {} })),
+    signalMs: constructionMs(() => new AbortController().signal),
+  };
+  console.log(
+    `Node ${process.versions.node}: first token +${us(figures.fallback.ttft)}, per chunk +${us(figures.fallback.chunk)} (ai-fallback +${us(figures.peer.ttft)}, the minimal wrapper +${us(figures.floor.ttft)})`,
+  );
+  return figures;
+}
 
-  const ttft = summarize(fallback.short.ttft);
-  const peerTtft = summarize(peer.short.ttft);
-  const chunk = perChunk(fallback);
-  const peerChunk = perChunk(peer);
-  const floorChunk = perChunk(floor);
+/** The rows of a layer set beside fallback-chat's: the same measures, in the same order. */
+function layerRows(name: string, runs: LayerFigures[], firstTokenNote: string): string[][] {
+  const of = (pick: (layer: LayerFigures) => number) => withSpread(runs.map(pick), us);
+  return [
+    [`${name}, added to the first token`, of((l) => l.ttft), firstTokenNote],
+    [`${name}, added to the whole ${SHORT}-chunk answer`, of((l) => l.total), ""],
+    [`${name}, added per chunk (the same slope)`, of((l) => l.chunk), ""],
+    [`${name}, added to the first token, the model alone`, of((l) => l.rawTtft), ""],
+    [`${name}, added per chunk, the model alone`, of((l) => l.rawChunk), ""],
+    [
+      `${name}, added to the whole ${SHORT}-chunk answer, the model alone, hot`,
+      of((l) => l.hot),
+      "",
+    ],
+  ];
+}
+const chunkTarget = (values: number[]) =>
+  `target ≤ 0.5 µs: ${verdict(values, (ms) => ms <= 0.0005)}`;
+
+/** This Node's table and what it says, from its runs. */
+function render(runs: Figures[]): string {
+  const fallback = runs.map((run) => run.fallback);
+  const of = (values: number[]) => withSpread(values, us);
+  const ttfts = fallback.map((l) => l.ttft);
+  const chunks = fallback.map((l) => l.chunk);
+  const rawChunks = fallback.map((l) => l.rawChunk);
+  const floorChunks = runs.map((run) => run.floor.chunk);
   const rows = [
-    ["streamText alone, whole answer (the baseline)", us(median(plainTotal)), ""],
+    ["streamText alone, whole answer (the baseline)", of(runs.map((run) => run.plainTotal)), ""],
     [
       "added to the first token, through streamText",
-      us(ttft.p50),
-      `p95 ${us(ttft.p95)}; target ≤ 50 µs: ${ttft.p50 <= 0.05 ? "met" : "**missed**"}`,
+      of(ttfts),
+      `p95 ${of(fallback.map((l) => l.ttftP95))}; target ≤ 50 µs: ${verdict(ttfts, (ms) => ms <= 0.05)}`,
     ],
     [
       "added to the first token, the model alone (doStream, no streamText)",
-      us(median(fallback.rawShort.ttft)),
+      of(fallback.map((l) => l.rawTtft)),
       "the layer's own code and its one output stream",
     ],
     [
       `added to the whole ${SHORT}-chunk answer, through streamText`,
-      us(median(fallback.short.total)),
+      of(fallback.map((l) => l.total)),
       "",
     ],
-    [
-      `added per chunk (slope from ${SHORT} to ${LONG} chunks)`,
-      us(chunk.streamText),
-      chunkTarget(chunk.streamText),
-    ],
+    [`added per chunk (slope from ${SHORT} to ${LONG} chunks)`, of(chunks), chunkTarget(chunks)],
     [
       "added per chunk, the model alone (the same slope, no streamText)",
-      us(chunk.alone),
-      chunkTarget(chunk.alone),
+      of(rawChunks),
+      chunkTarget(rawChunks),
     ],
     [
       `added to the whole ${SHORT}-chunk answer, the model alone, hot`,
-      us(hot[1] as number),
+      of(fallback.map((l) => l.hot)),
       `the same contender ${HOT_RUNS} times in a row, every cache warm for it`,
     ],
-    ...layerRows("ai-fallback 3.0.0", peer, peerChunk, hot[2], `p95 ${us(peerTtft.p95)}`),
+    ...layerRows(
+      "ai-fallback 3.0.0",
+      runs.map((run) => run.peer),
+      `p95 ${of(runs.map((run) => run.peer.ttftP95))}`,
+    ),
     ...layerRows(
       "the minimal wrapper",
-      floor,
-      floorChunk,
-      hot[3],
+      runs.map((run) => run.floor),
       "the floor: reads to the first text, then copies into a stream of its own",
     ),
   ];
   const floorReach =
-    floorChunk.streamText > 0.0005
+    medianOfRuns(floorChunks) > 0.0005
       ? "above the per-chunk target, so on this Node no such layer meets it through streamText"
       : "within the per-chunk target, so on this Node it is a fair bar";
+  const these = runs.length === 1 ? "in this run" : `at the median of these ${runs.length} runs`;
   return [
-    "| what | median | |",
+    `| what | ${runs.length === 1 ? "median" : `median of ${runs.length} runs (their range)`} | |`,
     "| --- | --- | --- |",
     ...rows.map((r) => `| ${r.join(" | ")} |`),
     "",
-    `Through streamText the minimal wrapper adds ${us(floorChunk.streamText)} per chunk in this run (${us(floorChunk.alone)} on the model alone, where only the copying is counted): ${floorReach}. One AbortController with its signal takes ${us(signalMs)} here, hot, and one ReadableStream ${us(streamMs)}: every attempt of fallback-chat has one of each, and so does any layer with timeouts.`,
+    `Through streamText the minimal wrapper adds ${of(floorChunks)} per chunk (${of(runs.map((run) => run.floor.rawChunk))} on the model alone, where only the copying is counted): ${these}, ${floorReach}. One AbortController with its signal takes ${of(runs.map((run) => run.signalMs))} here, hot, and one ReadableStream ${of(runs.map((run) => run.streamMs))}: every attempt of fallback-chat has one of each, and so does any layer with timeouts.`,
   ].join("\n");
 }
 
-const sections = await sectionsPerNode(new URL(import.meta.url).pathname, measure);
+const sections = await sectionsPerNode(new URL(import.meta.url).pathname, measure, render);
 const report = [
   "# The fallback layer's own cost",
   "",
-  `Written by \`node packages/bench/dist/engine-cost.js${onArgument()}\`, ${measuredAt()}: an in-process model (no network) through streamText directly, through createFallbackModel, through ai-fallback and through a minimal wrapper, each of the ${ORDERS.length} orders in turn, ${RUNS} rounds after ${WARMUP} warm-up, answers of ${SHORT} and of ${LONG} chunks, on each Node line in a process of its own. Medians of the per-round differences from streamText alone; the per-chunk cost is the slope between the two lengths, so the once-per-answer work at the end (finish, trail, health) is not counted per chunk.`,
+  `Written by \`node packages/bench/dist/engine-cost.js${runArguments()}\`, ${measuredAt()}: an in-process model (no network) through streamText directly, through createFallbackModel, through ai-fallback and through a minimal wrapper, each of the ${ORDERS.length} orders in turn, ${RUNS} rounds after ${WARMUP} warm-up, answers of ${SHORT} and of ${LONG} chunks. Each run is a process of its own, the Node lines taking turns; with several runs, a figure is the median of the runs' figures, their range in brackets, since this machine's speed moves between processes by more than a layer's cost. Within a run: medians of the per-round differences from streamText alone; the per-chunk cost is the slope between the two lengths, so the once-per-answer work at the end (finish, trail, health) is not counted per chunk.`,
   "",
   `The rows that say "the model alone" are the same comparisons without streamText: doStream and a read of every part. The minimal wrapper is the floor under any layer that can fall back before the first token: it reads the model's stream to the first text and returns a stream of its own, and nothing else (no timeouts, health, trail or failure handling). A per-chunk slope through streamText moves between runs of the same code by more than a layer's cost per chunk, since streamText's own work per chunk is far larger. What fallback-chat adds above the floor is per-request work before its first attempt's request and after its first token: its attempt's abort signal, health admission and the silence watch, the trail and its events, and the run's parts. Through streamText that code runs among streamText's own, with caches cold for it; a CPU profile spreads it thin, with no one function of the layer standing out. The rows marked "hot" run each contender alone many times in a row: the gap between a hot row and the interleaved one is what running among other code costs, not the layer's own instructions.`,
   "",

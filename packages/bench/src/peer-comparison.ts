@@ -11,14 +11,15 @@ import type { FallbackEventHandler } from "@fallback-chat/server";
 import { streamText } from "ai";
 import { createFallback } from "ai-fallback";
 import { createRetryableModel, error } from "ai-retry/language-model";
+import { withSpread } from "./across-runs.js";
 import { fallbackOnFake, NO_BREAKER } from "./fallback-on-fake.js";
 import { fallbackInProcess, inProcessModel } from "./in-process-model.js";
-import { onArgument, sectionsPerNode } from "./on-node.js";
+import { runArguments, sectionsPerNode } from "./on-node.js";
 import { permutations } from "./orders.js";
 import { measuredAt, writeResult } from "./results.js";
 import { summarize } from "./stats.js";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 1200);
+const RUNS = Number(process.env.BENCH_RUNS ?? 500);
 const WARMUP = 30;
 const PRIMARY = "openai/gpt-4-turbo";
 const BACKUP = "anthropic/claude-3.5-sonnet";
@@ -101,12 +102,15 @@ async function once(model: LanguageModelV4, prompt: string): Promise<Run> {
   return { ttft, text, failed };
 }
 
+/** One contender's time to first token under one fault, in one run: its median, and failures. */
+type Ttft = { p50: number; failed: number };
+
 /**
  * Median time to first token of every contender under one fault, interleaved: each round in the
  * next of every order of the contenders, so that none runs on a colder process than the others
  * and none always follows the same one.
  */
-async function medianTtfts(models: LanguageModelV4[], fault: Fault): Promise<string[]> {
+async function medianTtfts(models: LanguageModelV4[], fault: Fault): Promise<Ttft[]> {
   upstream.reset();
   upstream.fail(PRIMARY, fault);
   const ttfts = models.map(() => [] as number[]);
@@ -121,11 +125,18 @@ async function medianTtfts(models: LanguageModelV4[], fault: Fault): Promise<str
       else ttfts[index]?.push(run.ttft);
     }
   }
-  return ttfts.map((sample, index) => {
-    const failed = failures[index] ?? 0;
-    if (failed === RUNS) return "fails";
-    return `${summarize(sample).p50.toFixed(2)} ms${failed ? ` (${failed} failed)` : ""}`;
-  });
+  return ttfts.map((sample, index) => ({
+    p50: summarize(sample).p50,
+    failed: failures[index] ?? 0,
+  }));
+}
+
+/** A table cell: the median time to first token over the runs (their range), or how many failed. */
+function ttftCell(runs: Ttft[]): string {
+  const failed = runs.reduce((sum, run) => sum + run.failed, 0);
+  if (failed === RUNS * runs.length) return "fails";
+  const answered = runs.filter((run) => run.failed < RUNS).map((run) => run.p50);
+  return `${withSpread(answered, (ms) => `${ms.toFixed(2)} ms`)}${failed ? ` (${failed} failed)` : ""}`;
 }
 
 /** What the consumer sees when the primary dies after 5 chunks. */
@@ -142,8 +153,11 @@ async function midStream(make: () => LanguageModelV4): Promise<string> {
   return failed ? `error after ${text.length} chars` : `other (${text.length} chars)`;
 }
 
-/** This Node's table, from one interleaved run. */
-async function measure(): Promise<string> {
+/** One run's figures, per contender in the order of `contenders`. */
+type Figures = { healthy: Ttft[]; failover: Ttft[]; cut: string[] };
+
+/** One interleaved run on this Node. */
+async function measure(): Promise<Figures> {
   console.log(
     `peer comparison on Node ${process.versions.node}: ${RUNS} runs each after ${WARMUP} warm-up, 30-chunk answers, loopback`,
   );
@@ -158,27 +172,48 @@ async function measure(): Promise<string> {
     contenders.map(([, make]) => make()),
     { type: "http-error", status: 503 },
   );
-  const rows: string[] = [];
+  const cut: string[] = [];
   for (const [index, [name, make]] of contenders.entries()) {
-    const cut = await midStream(make);
+    cut.push(await midStream(make));
+    const cells = [healthy[index], failover[index]].map((ttft) => ttftCell(ttft ? [ttft] : []));
     console.log(
-      `${name.padEnd(NAME_WIDTH)}${(healthy[index] ?? "").padEnd(16)}${(failover[index] ?? "").padEnd(20)}${cut}`,
+      `${name.padEnd(NAME_WIDTH)}${(cells[0] ?? "").padEnd(16)}${(cells[1] ?? "").padEnd(20)}${cut[index]}`,
     );
-    rows.push(`| ${name} | ${healthy[index] ?? ""} | ${failover[index] ?? ""} | ${cut} |`);
   }
+  return { healthy, failover, cut };
+}
+
+/** This Node's table, from its runs. */
+function render(runs: Figures[]): string {
+  const rows = contenders.map(([name], index) => {
+    const of = (pick: (run: Figures) => Ttft[]) =>
+      ttftCell(runs.map((run) => pick(run)[index] as Ttft));
+    const cuts = [...new Set(runs.map((run) => run.cut[index]))].join(" / ");
+    // Within a run the contenders take turns, so its difference from plain holds still where the
+    // absolute times move with the machine from one process to the next.
+    const added =
+      index === 0
+        ? ""
+        : withSpread(
+            runs.map((run) => (run.healthy[index]?.p50 ?? 0) - (run.healthy[0]?.p50 ?? 0)),
+            (ms) => `${ms >= 0 ? "+" : ""}${(ms * 1000).toFixed(0)} µs`,
+          );
+    return `| ${name} | ${of((run) => run.healthy)} | ${added} | ${of((run) => run.failover)} | ${cuts} |`;
+  });
+  const median = runs.length === 1 ? "median" : `median of ${runs.length} runs (their range)`;
   return [
-    "| contender | TTFT, healthy | TTFT, primary answers 503 | primary cut mid-stream: what the consumer shows |",
-    "| --- | --- | --- | --- |",
+    `| contender | TTFT, healthy: ${median} | healthy, added to plain's in the same run | TTFT, primary answers 503 | primary cut mid-stream: what the consumer shows |`,
+    "| --- | --- | --- | --- | --- |",
     ...rows,
   ].join("\n");
 }
 
-const sections = await sectionsPerNode(new URL(import.meta.url).pathname, measure);
+const sections = await sectionsPerNode(new URL(import.meta.url).pathname, measure, render);
 await upstream.close();
 const report = [
   "# Happy path and failover beside the peers, on loopback",
   "",
-  `Written by \`node packages/bench/dist/peer-comparison.js${onArgument()}\`, ${measuredAt()}: each contender falls back from a primary to a backup on fake-upstream over loopback HTTP, ${RUNS} interleaved runs each after ${WARMUP} warm-up (every order of the contenders in turn), 30-chunk answers, on each Node line in a process of its own. Medians of the time to first token. The row marked "diagnostic" is fallback-chat again, with its engine's code run just before each of its requests (untimed, one answer through an identical engine over an in-process model): the gap between it and the default row is what the layer's code costs running with caches cold, after the HTTP work between its requests evicted it.`,
+  `Written by \`node packages/bench/dist/peer-comparison.js${runArguments()}\`, ${measuredAt()}: each contender falls back from a primary to a backup on fake-upstream over loopback HTTP, ${RUNS} interleaved runs each after ${WARMUP} warm-up (every order of the contenders in turn), 30-chunk answers. Each run is a process of its own, the Node lines taking turns; with several runs, a figure is the median of the runs' medians, their range in brackets (this machine's speed moves between processes by more than the differences here). Medians of the time to first token. The row marked "diagnostic" is fallback-chat again, with its engine's code run just before each of its requests (untimed, one answer through an identical engine over an in-process model): the gap between it and the default row is what the layer's code costs running with caches cold, after the HTTP work between its requests evicted it.`,
   "",
   ...sections.flatMap((section) => [section, ""]),
 ].join("\n");
