@@ -30,7 +30,7 @@ export function nodeNote(): string {
 }
 
 /** One Node line's figures: the line, as `nodeNote` words it, and one entry per run. */
-export type NodeRuns<Figures> = { node: string; runs: Figures[] };
+type NodeRuns<Figures> = { node: string; runs: Figures[] };
 
 /**
  * A benchmark whose figures depend on the Node line (web streams and abort signals got much
@@ -66,7 +66,7 @@ async function runsPerNode<Figures>(
   const on = args.indexOf("--on");
   const majors = on === -1 ? [undefined] : majorsOf(args[on + 1]);
   if (on === -1 && repeats === 1) return [{ node: nodeNote(), runs: [await measure()] }];
-  const rest = args.filter((_, i) => i !== on && i !== on + 1);
+  const rest = on === -1 ? [...args] : args.filter((_, i) => i !== on && i !== on + 1);
   const lines = majors.map(() => ({ node: "", runs: [] as Figures[] }));
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (const [index, major] of majors.entries()) {
