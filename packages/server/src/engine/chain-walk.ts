@@ -150,6 +150,16 @@ export class ChainWalk {
     return this.#health.firstTokenNowMs?.(model) ?? 0;
   }
 
+  /** Whether a model after the current one may be tried now, without taking it. */
+  laterModelAvailable(): boolean {
+    for (let i = this.#position + 1; i < this.#chain.length; i++) {
+      const model = this.#chain[i] as ResolvedModel;
+      if (!this.#skipReason(model) && (this.resetting || this.#health.available(model)))
+        return true;
+    }
+    return false;
+  }
+
   /** Whether the next candidate, without taking it, accepts a continuation. */
   nextAcceptsContinuation(): boolean {
     for (let i = this.#position; i < this.#chain.length; i++) {

@@ -13,6 +13,7 @@ const base: FailureFacts = {
   contextWindow: 8000,
   firstTokenNowMs: undefined,
   firstTokenTimeoutMs: 1000,
+  laterModelAvailable: true,
 };
 const next = { type: "next", skipEndpoint: false, minContextWindow: undefined };
 
@@ -36,6 +37,11 @@ describe("decideOnFailure", () => {
       "a timeout on a model slow for everyone now (queued): next, not the back of its queue",
       { firstTokenNowMs: 500 },
       next,
+    ],
+    [
+      "a timeout on a slow model with no later model to try: retry (its queue is the only way)",
+      { firstTokenNowMs: 500, laterModelAvailable: false },
+      { type: "retry", delayMs: 100 },
     ],
     [
       "a network error on a slow model: retry (it says nothing of a queue)",

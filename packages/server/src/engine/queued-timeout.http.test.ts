@@ -12,8 +12,8 @@ const B = "openai/gpt-4-turbo";
 const upstream = useFakeUpstream();
 
 /** A with a 1 s first-token timeout and two retries, B behind it; the stall rule off. */
-function chain(onEvent?: (event: FallbackEvent) => void) {
-  const config = fakeConfig(upstream, [A, B], {
+function chain(onEvent?: (event: FallbackEvent) => void, models = [A, B]) {
+  const config = fakeConfig(upstream, models, {
     models: { [A]: { timeout_seconds: 1, max_retries: 2 } },
     settings: { circuit_breaker: { stall_after: "off" }, retry_budget: "off" },
   });
@@ -41,6 +41,15 @@ describe("a first-token timeout on a model slow for everyone now", () => {
       expect(trailOf(answer.providerMetadata)).toBe(`${A} failed, ${B} success`);
     }
     expect(upstream.stats(A).requests).toBe(4);
+  });
+
+  it("still retries it when no later model can be tried: its queue is the only way to an answer", async () => {
+    upstream.setModel(A, { concurrency: 1, firstTokenMs: 600 });
+    const model = chain(undefined, [A]);
+    const answers = await Promise.all([1, 2].map(() => collectStream(model)));
+    expect(answers.map((a) => a.response?.modelId)).toEqual([A, A]);
+    expect(trailOf(answers[1]?.providerMetadata)).toBe(`${A} failed, ${A} success`);
+    expect(upstream.stats(A).requests).toBe(3);
   });
 
   it("still retries an isolated hang on a model that answers quickly otherwise", async () => {
