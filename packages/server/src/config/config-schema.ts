@@ -237,7 +237,7 @@ const settingsSchema = z
       .min(0)
       .default(2)
       .describe(
-        "Retries of a model after its first attempt, for error kinds whose rule is retry (timeout, network by default): 2 means up to 3 attempts. Kinds whose rule is next (429, 5xx) move on after one attempt. A model whose circuit opens is not retried, nor is a timeout on a model whose first token takes half its timeout or more now while a later model can be tried (queued behind others, a retry would queue again at the back: the next model is tried instead).",
+        "Retries of a model after its first attempt, for error kinds whose rule is retry (timeout, network by default): 2 means up to 3 attempts. Kinds whose rule is next (429, 5xx) move on after one attempt. A model whose circuit opens is not retried, nor is a timeout on a model whose first token takes half its timeout or more now while moving on can reach another model (queued behind others, a retry would queue again at the back: the next model is tried instead).",
       ),
     disable_duration_seconds: seconds
       .default(300)

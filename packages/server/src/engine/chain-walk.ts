@@ -6,6 +6,13 @@ import type { SkipReason } from "./fallback-events.js";
 import type { RunLifetime } from "./run-lifetime.js";
 import type { RunTrail } from "./run-trail.js";
 
+/** Why a model may be passed over and still be probed by the last resort (see ChainWalk). */
+const LAST_RESORT_REASONS: ReadonlySet<SkipReason> = new Set([
+  "circuit_open",
+  "unhealthy",
+  "silent",
+]);
+
 /**
  * Where a request stands along its chain: the model it is on, that model's retries and backoff,
  * and what this request has learnt that passes models over (an endpoint that refused its key, a
@@ -102,12 +109,7 @@ export class ChainWalk {
 
   #skip(model: ResolvedModel, reason: SkipReason): void {
     this.#trail.skip(model, reason);
-    if (
-      (reason === "circuit_open" || reason === "unhealthy" || reason === "silent") &&
-      !this.resetting
-    ) {
-      this.#passedOverOpen.push(model);
-    }
+    if (LAST_RESORT_REASONS.has(reason) && !this.resetting) this.#passedOverOpen.push(model);
   }
 
   /** At the end of the chain: walks the models passed over for their circuit, once, if allowed. */
@@ -150,12 +152,20 @@ export class ChainWalk {
     return this.#health.firstTokenNowMs?.(model) ?? 0;
   }
 
-  /** Whether a model after the current one may be tried now, without taking it. */
-  laterModelAvailable(): boolean {
+  /**
+   * Whether moving on from the current model can reach another, without moving: a later model
+   * that health admits now, or one the last resort would still probe (a later model passed over
+   * for its circuit, or one passed over already). None: moving on would end the request.
+   */
+  canMoveOn(): boolean {
+    const lastResortAhead = this.#settings.circuitBreaker.resetWhenAllOpen && !this.#lastResort;
+    if (lastResortAhead && this.#passedOverOpen.length > 0) return true;
     for (let i = this.#position + 1; i < this.#chain.length; i++) {
       const model = this.#chain[i] as ResolvedModel;
-      if (!this.#skipReason(model) && (this.resetting || this.#health.available(model)))
-        return true;
+      if (this.#skipReason(model)) continue;
+      if (this.resetting || this.#health.available(model)) return true;
+      const reason = this.#health.unavailableReason?.(model) ?? "cooling_down";
+      if (lastResortAhead && LAST_RESORT_REASONS.has(reason)) return true;
     }
     return false;
   }

@@ -13,7 +13,7 @@ const base: FailureFacts = {
   contextWindow: 8000,
   firstTokenNowMs: undefined,
   firstTokenTimeoutMs: 1000,
-  laterModelAvailable: true,
+  canMoveOn: true,
 };
 const next = { type: "next", skipEndpoint: false, minContextWindow: undefined };
 
@@ -39,8 +39,8 @@ describe("decideOnFailure", () => {
       next,
     ],
     [
-      "a timeout on a slow model with no later model to try: retry (its queue is the only way)",
-      { firstTokenNowMs: 500, laterModelAvailable: false },
+      "a timeout on a slow model when moving on reaches no other: retry (its queue is the only way)",
+      { firstTokenNowMs: 500, canMoveOn: false },
       { type: "retry", delayMs: 100 },
     ],
     [

@@ -39,8 +39,8 @@ export type FailureFacts = {
   firstTokenNowMs: number | undefined;
   /** The model's first-token timeout. */
   firstTokenTimeoutMs: number;
-  /** Whether a later model of the chain may be tried now (else moving on ends the request). */
-  laterModelAvailable: boolean;
+  /** Whether moving on can reach another model (else it ends the request): see ChainWalk.canMoveOn. */
+  canMoveOn: boolean;
 };
 
 /**
@@ -78,13 +78,14 @@ export function decideOnFailure(facts: FailureFacts): FailureDecision {
  * more. Then the attempt was most likely queued behind others (an overloaded upstream serves
  * requests in turn), not lost: a retry would give up its place only to wait at the back of the
  * same queue, so the next model is tried instead. An isolated hang on a model that answers quickly
- * otherwise is still retried, and so is a slow model with none after it to try: its queue is then
- * the only way to an answer.
+ * otherwise is still retried, and so is a slow model when moving on could reach no other (a
+ * one-model chain, or the rest cooling down or ruled out): its queue is then the only way to an
+ * answer.
  */
 function waitsInLine(facts: FailureFacts): boolean {
   return (
     facts.kind === "timeout" &&
-    facts.laterModelAvailable &&
+    facts.canMoveOn &&
     facts.firstTokenNowMs !== undefined &&
     facts.firstTokenNowMs >= facts.firstTokenTimeoutMs / 2
   );
