@@ -30,11 +30,18 @@ export async function chaos(page: Page, action: string, model: string) {
   await expect(page.locator(`.chaos li[data-model="${model}"] .state`)).not.toHaveText("healthy");
 }
 
-/** A scenario preset, clicked as a person would; resolves once the chaos API has applied it. */
+/**
+ * A scenario preset, clicked as a person would; resolves once the chaos API has applied it. A
+ * click that lands before React has hydrated the page does nothing (a CI run timed out waiting
+ * for it), so the click is repeated until the API answers; applying a preset twice is harmless.
+ */
 export async function preset(page: Page, label: string) {
-  const applied = page.waitForResponse(
-    (r) => r.url().endsWith("/api/chaos") && r.request().method() === "POST",
-  );
-  await page.getByRole("button", { name: label, exact: true }).click();
-  expect((await applied).ok()).toBe(true);
+  await expect(async () => {
+    const applied = page.waitForResponse(
+      (r) => r.url().endsWith("/api/chaos") && r.request().method() === "POST",
+      { timeout: 2_000 },
+    );
+    await page.getByRole("button", { name: label, exact: true }).click();
+    expect((await applied).ok()).toBe(true);
+  }).toPass({ timeout: 15_000 });
 }
