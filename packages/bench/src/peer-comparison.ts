@@ -175,7 +175,7 @@ async function measure(): Promise<Figures> {
   const cut: string[] = [];
   for (const [index, [name, make]] of contenders.entries()) {
     cut.push(await midStream(make));
-    const cells = [healthy[index], failover[index]].map((ttft) => ttftCell(ttft ? [ttft] : []));
+    const cells = [healthy[index], failover[index]].map((ttft) => ttftCell([ttft as Ttft]));
     console.log(
       `${name.padEnd(NAME_WIDTH)}${(cells[0] ?? "").padEnd(16)}${(cells[1] ?? "").padEnd(20)}${cut[index]}`,
     );

@@ -163,7 +163,7 @@ export class ChainWalk {
     for (let i = this.#position + 1; i < this.#chain.length; i++) {
       const model = this.#chain[i] as ResolvedModel;
       if (this.#skipReason(model)) continue;
-      if (this.resetting || this.#health.available(model)) return true;
+      if (this.#admittedNow(model)) return true;
       const reason = this.#health.unavailableReason?.(model) ?? "cooling_down";
       if (lastResortAhead && LAST_RESORT_REASONS.has(reason)) return true;
     }
@@ -174,7 +174,7 @@ export class ChainWalk {
   nextAcceptsContinuation(): boolean {
     for (let i = this.#position; i < this.#chain.length; i++) {
       const model = this.#chain[i] as ResolvedModel;
-      const usable = !this.#skipReason(model) && (this.resetting || this.#health.available(model));
+      const usable = !this.#skipReason(model) && this.#admittedNow(model);
       if ((i === this.#position && this.#retry > 0) || usable) return model.supportsContinuation;
     }
     return false;
@@ -224,6 +224,11 @@ export class ChainWalk {
     return this.#lifetime
       .race(admitted)
       .then((answer) => answer === true && !this.#lifetime.stopReason);
+  }
+
+  /** Whether health would let the walk try the model now (the all-open reset tries every one). */
+  #admittedNow(model: ResolvedModel): boolean {
+    return this.resetting || this.#health.available(model);
   }
 
   /** Reasons of this request's own to pass a model over; health is asked separately. */
