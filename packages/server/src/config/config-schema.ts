@@ -100,7 +100,9 @@ const circuitBreakerSchema = z.strictObject({
     .int()
     .min(1)
     .default(3)
-    .describe("Open after this many failures in a row."),
+    .describe(
+      "Open after this many failures in a row. A 429 with Retry-After is not one: the model cools down for exactly that long.",
+    ),
   failure_rate: z
     .number()
     .gt(0)

@@ -256,6 +256,27 @@ describe("Retry-After is respected when every model cools down", () => {
   });
 });
 
+describe("a rate-limit storm with Retry-After", () => {
+  it("cools the model down for each Retry-After and does not open its circuit", async () => {
+    // OpenRouter: 429 with Retry-After (openrouter.ai/docs/api-reference/errors). Three refusals
+    // in a row, each once the last cooldown ended, would open a circuit at consecutive_failures 3.
+    upstream.fail(A, { type: "http-error", status: 429, retryAfterSeconds: 1 });
+    const { request, circuit } = setup({ settings: { disable_duration_seconds: 300 } });
+    for (let i = 0; i < 3; i++) {
+      const { sent, result } = await request();
+      expect(sent).toEqual({ [A]: 1, [B]: 1 });
+      expect(result.response?.modelId).toBe(B);
+      expect((await request()).sent).toEqual({ [A]: 0, [B]: 1 }); // cooling down: not asked
+      await sleep(1050);
+    }
+    expect(circuit(A)).toMatchObject({ circuit: "closed", lastErrorKind: "rate_limited" });
+    upstream.heal(A); // the storm is over: A answers the next request, not in 5 minutes
+    const { sent, result } = await request();
+    expect(sent).toEqual({ [A]: 1, [B]: 0 });
+    expect(result.response?.modelId).toBe(A);
+  });
+});
+
 describe("a refused key tells the operator what to check", () => {
   it("names the variable and OpenRouter's key format, in the error and in one log line", async () => {
     const guarded = await createFakeUpstream({ scenario: { apiKeys: ["sk-or-v1-right"] } });

@@ -44,6 +44,29 @@ describe("OutcomeWindow", () => {
     expect(window.isStale(11)).toBe(false);
   });
 
+  it("shows a refusal with a stated end as the last error, without counting it", () => {
+    const window = new OutcomeWindow(1000, 4);
+    const refused = (at: number) => ({
+      at,
+      ok: false,
+      ttftMs: undefined,
+      kind: "rate_limited" as const,
+      refusal: true,
+    });
+    window.add(fail(1));
+    window.add(refused(2));
+    window.add(fail(3));
+    window.add(refused(4));
+    expect(window.counts(5)).toEqual({ requests: 2, failures: 2 });
+    expect(window.consecutiveFailures()).toBe(2); // neither adds to the run nor ends it
+    expect(window.stats(5)).toMatchObject({ lastErrorKind: "rate_limited", lastErrorAt: 4 });
+    window.add(ok(6)); // past maxEntries: the oldest (a failure) goes, the counts stay right
+    expect(window.counts(7)).toEqual({ requests: 2, failures: 1 });
+    expect(window.counts(1003)).toEqual({ requests: 1, failures: 0 }); // the refusal at 2 aged out
+    expect(window.counts(1005)).toEqual({ requests: 1, failures: 0 }); // and the one at 4
+    expect(window.counts(2000)).toEqual({ requests: 0, failures: 0 });
+  });
+
   it("computes latency percentiles of successes, exact while few, reused for a second once 20", () => {
     const window = new OutcomeWindow(60_000);
     window.add(ok(1, 50));

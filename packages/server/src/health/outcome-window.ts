@@ -13,6 +13,12 @@ export type Outcome = {
   ok: boolean;
   ttftMs: number | undefined;
   kind: ErrorKind | undefined;
+  /**
+   * A refusal that says when it ends (a 429 with Retry-After): the last error, but neither a
+   * request nor a failure of the model's health, and no part of a run of failures. The model is
+   * well and has said when to come back; the cooldown keeps it out until then.
+   */
+  refusal?: boolean;
 };
 
 /** The window's side of a model's health snapshot, with the last error's time as epoch ms. */
@@ -45,6 +51,8 @@ export class OutcomeWindow {
   #outcomes: Outcome[] = [];
   #head = 0;
   #failures = 0;
+  /** Refusals in the window: kept for the last error, left out of the counts. */
+  #refusals = 0;
   #consecutiveFailures = 0;
   /** When the current run of failures began (its first failure); -Infinity when there is none. */
   #failingSince = Number.NEGATIVE_INFINITY;
@@ -61,14 +69,8 @@ export class OutcomeWindow {
 
   add(outcome: Outcome): void {
     this.#outcomes.push(outcome);
-    if (!outcome.ok) this.#failures++;
-    if (outcome.ttftMs !== undefined) this.#newLatencies = true;
-    if (!outcome.ok) {
-      if (this.#consecutiveFailures++ === 0) this.#failingSince = outcome.at;
-    } else if (!this.isStale(outcome.startedAt)) {
-      this.#consecutiveFailures = 0;
-      this.#failingSince = Number.NEGATIVE_INFINITY;
-    }
+    if (outcome.refusal) this.#refusals++;
+    else this.#count(outcome);
     if (this.#outcomes.length - this.#head > this.maxEntries) this.#drop();
     this.#prune(outcome.at);
   }
@@ -76,7 +78,8 @@ export class OutcomeWindow {
   /** Requests and failures in the window. */
   counts(now: number): { requests: number; failures: number } {
     this.#prune(now);
-    return { requests: this.#outcomes.length - this.#head, failures: this.#failures };
+    const requests = this.#outcomes.length - this.#head - this.#refusals;
+    return { requests, failures: this.#failures };
   }
 
   /** Forgets every outcome: a model whose probe just succeeded starts its record afresh. */
@@ -84,6 +87,7 @@ export class OutcomeWindow {
     this.#outcomes = [];
     this.#head = 0;
     this.#failures = 0;
+    this.#refusals = 0;
     this.#consecutiveFailures = 0;
     this.#failingSince = Number.NEGATIVE_INFINITY;
     this.#percentilesAt = Number.NEGATIVE_INFINITY;
@@ -178,8 +182,22 @@ export class OutcomeWindow {
     };
   }
 
+  /** A request's outcome into the counts, the run of failures and the latencies. */
+  #count(outcome: Outcome): void {
+    if (outcome.ttftMs !== undefined) this.#newLatencies = true;
+    if (!outcome.ok) {
+      this.#failures++;
+      if (this.#consecutiveFailures++ === 0) this.#failingSince = outcome.at;
+    } else if (!this.isStale(outcome.startedAt)) {
+      this.#consecutiveFailures = 0;
+      this.#failingSince = Number.NEGATIVE_INFINITY;
+    }
+  }
+
   #drop(): void {
-    if (!(this.#outcomes[this.#head] as Outcome).ok) this.#failures--;
+    const oldest = this.#outcomes[this.#head] as Outcome;
+    if (oldest.refusal) this.#refusals--;
+    else if (!oldest.ok) this.#failures--;
     this.#head++;
   }
 
