@@ -13,7 +13,11 @@ export type ModelHealthSnapshot = {
    * skip_threshold, which opened its circuit).
    */
   state: "available" | "cooling_down" | "circuit_open" | "unhealthy";
-  /** Outcomes in the health window (the deployment's, when health is shared). */
+  /**
+   * Outcomes in the health window (the deployment's, when health is shared) that count toward the
+   * model's health: a 429 with Retry-After is not one (it is the last error, and cools the model
+   * down for exactly that long), nor is an error of the caller's or of the endpoint's key.
+   */
   requests: number;
   failures: number;
   /** 1 with no outcomes in the window. */
@@ -21,7 +25,7 @@ export type ModelHealthSnapshot = {
   p50TtftMs: number | undefined;
   p95TtftMs: number | undefined;
   lastErrorKind: ErrorKind | undefined;
-  /** When the last counted failure happened (ISO time). */
+  /** When the error of `lastErrorKind` happened (ISO time). */
   lastErrorAt: string | undefined;
   openUntil: string | undefined;
   coolingDownUntil: string | undefined;
