@@ -192,18 +192,19 @@ export class ModelHealth implements HealthGate {
     if (!countsAgainstModel(kind)) return;
     const at = this.#now();
     const window = this.#window(model.id);
-    this.#history(model.id).record(at, false, undefined);
     if (kind === "rate_limited" && retryAfterMs !== undefined && retryAfterMs > 0) {
       // The provider said when the model may be asked again: it cools down until then, and no
       // more. Counted, the refusals of a storm would open its circuit for the disable duration,
       // keeping a model the provider has let go idle for longer than it asked (5 min against its
-      // 30 s, say). A half-open probe refused this way keeps its slot until the probe timeout.
+      // 30 s, say). So it is the last error, not an outcome of the model's health (counts, success
+      // rate, history). A half-open probe refused this way keeps its slot until the probe timeout.
       window.add({ at, ok: false, ttftMs: undefined, kind, refusal: true });
       this.#cooling.set(model.id, at + retryAfterMs);
       this.#pending.cooling.set(model.id, at + retryAfterMs);
       return;
     }
     window.add({ at, ok: false, ttftMs: waitedMs, kind });
+    this.#history(model.id).record(at, false, undefined);
     this.#queueOutcome(model.id, at, false);
     const circuit = this.#circuit(model.id);
     const next = onFailure(circuit, at, this.#breakerFor(model), {

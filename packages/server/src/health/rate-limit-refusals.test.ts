@@ -40,6 +40,9 @@ describe("a 429 that says when it ends", () => {
       successRate: 1,
       lastErrorKind: "rate_limited",
     });
+    // Not an outcome of the model's health: the history's buckets agree with the counts.
+    const buckets = snapshot()?.history.buckets ?? [];
+    expect(buckets.reduce((sum, b) => sum + b.requests + b.failures, 0)).toBe(0);
   });
 
   it("leaves a run of real failures as it was: it neither adds to it nor ends it", () => {

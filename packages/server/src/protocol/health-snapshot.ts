@@ -16,7 +16,8 @@ export type ModelHealthSnapshot = {
   /**
    * Outcomes in the health window (the deployment's, when health is shared) that count toward the
    * model's health: a 429 with Retry-After is not one (it is the last error, and cools the model
-   * down for exactly that long), nor is an error of the caller's or of the endpoint's key.
+   * down for exactly that long), nor is an error of the caller's or of the endpoint's key. The
+   * history's buckets count the same outcomes.
    */
   requests: number;
   failures: number;
