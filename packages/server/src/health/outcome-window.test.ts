@@ -62,7 +62,7 @@ describe("OutcomeWindow", () => {
     expect(window.stats(5)).toMatchObject({ lastErrorKind: "rate_limited", lastErrorAt: 4 });
     window.add(ok(6)); // past maxEntries: the oldest (a failure) goes, the counts stay right
     expect(window.counts(7)).toEqual({ requests: 2, failures: 1 });
-    expect(window.counts(1003)).toEqual({ requests: 1, failures: 0 }); // the refusal at 2 aged out
+    expect(window.counts(1003)).toEqual({ requests: 1, failures: 0 }); // 2 and 3 aged out
     expect(window.counts(1005)).toEqual({ requests: 1, failures: 0 }); // and the one at 4
     expect(window.counts(2000)).toEqual({ requests: 0, failures: 0 });
   });
