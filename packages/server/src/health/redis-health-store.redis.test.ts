@@ -114,6 +114,33 @@ describe("health shared through Redis", () => {
     expect(two.health.snapshot().find((m) => m.model === A)?.requests).toBe(3);
   });
 
+  it("shares a Retry-After cooldown, and refusals open no circuit on either instance", async () => {
+    const prefix = `t${Date.now()}r`;
+    const one = await instance(prefix);
+    const two = await instance(prefix);
+    upstream.fail(A, { type: "http-error", status: 429, retryAfterSeconds: 1 });
+    for (const [asks, other] of [
+      [one, two],
+      [two, one],
+    ] as const) {
+      const before = upstream.stats(A).requests;
+      expect((await collectStream(asks.model)).response?.modelId).toBe(B);
+      await asks.health.sync();
+      await other.health.sync();
+      await collectStream(other.model); // within the other's Retry-After: A is not asked
+      expect(upstream.stats(A).requests - before).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1050));
+    }
+    // Two refusals in a row, at consecutive_failures 2: no circuit, no counted outcome anywhere.
+    for (const { health } of [one, two]) {
+      expect(health.snapshot().find((m) => m.model === A)).toMatchObject({
+        circuit: "closed",
+        requests: 0,
+        lastErrorKind: "rate_limited",
+      });
+    }
+  });
+
   it("keeps serving when Redis stops, says so once, and picks the shared state up when it returns", async () => {
     const prefix = `t${Date.now()}c`;
     const logs: string[] = [];
