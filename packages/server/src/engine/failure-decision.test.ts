@@ -13,7 +13,7 @@ const base: FailureFacts = {
   contextWindow: 8000,
   firstTokenNowMs: undefined,
   firstTokenTimeoutMs: 1000,
-  canMoveOn: true,
+  canMoveOn: () => true,
 };
 const next = { type: "next", skipEndpoint: false, minContextWindow: undefined };
 
@@ -40,7 +40,7 @@ describe("decideOnFailure", () => {
     ],
     [
       "a timeout on a slow model when moving on reaches no other: retry (its queue is the only way)",
-      { firstTokenNowMs: 500, canMoveOn: false },
+      { firstTokenNowMs: 500, canMoveOn: () => false },
       { type: "retry", delayMs: 100 },
     ],
     [

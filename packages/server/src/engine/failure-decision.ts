@@ -39,8 +39,11 @@ export type FailureFacts = {
   firstTokenNowMs: number | undefined;
   /** The model's first-token timeout. */
   firstTokenTimeoutMs: number;
-  /** Whether moving on can reach another model (else it ends the request): see ChainWalk.canMoveOn. */
-  canMoveOn: boolean;
+  /**
+   * Whether moving on can reach another model (else it ends the request): see ChainWalk.canMoveOn.
+   * Asked only when the answer matters (a timeout on a model slow now), not on every failure.
+   */
+  canMoveOn: () => boolean;
 };
 
 /**
@@ -85,9 +88,9 @@ export function decideOnFailure(facts: FailureFacts): FailureDecision {
 function waitsInLine(facts: FailureFacts): boolean {
   return (
     facts.kind === "timeout" &&
-    facts.canMoveOn &&
     facts.firstTokenNowMs !== undefined &&
-    facts.firstTokenNowMs >= facts.firstTokenTimeoutMs / 2
+    facts.firstTokenNowMs >= facts.firstTokenTimeoutMs / 2 &&
+    facts.canMoveOn()
   );
 }
 

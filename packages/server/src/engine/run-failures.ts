@@ -67,7 +67,7 @@ export class RunFailures {
       contextWindow: model.contextWindow,
       firstTokenNowMs: error.kind === "timeout" ? this.#health.firstTokenNowMs?.(model) : undefined,
       firstTokenTimeoutMs: model.firstTokenTimeoutMs,
-      canMoveOn: this.#walk.canMoveOn(),
+      canMoveOn: () => this.#walk.canMoveOn(),
     });
   }
 
